@@ -1,0 +1,3 @@
+"""Lockstep: secure cross-border cybercrime cooperation for police agencies."""
+
+__version__ = "0.1.0"

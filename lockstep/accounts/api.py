@@ -1,0 +1,55 @@
+"""API tokens of the caller: list, create (the value is returned once), revoke."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from lockstep.accounts import services
+from lockstep.accounts.models import ApiToken
+from lockstep.errors import NotFound
+
+router = Router(tags=["tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    revoked_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The token value. It is shown this once and cannot be retrieved later.")
+
+
+class TokenIn(Schema):
+    name: str = Field(max_length=100)
+    scope: str = Field("read", description="read or read-write")
+    days: int = Field(90, description="Lifetime in days")
+
+
+@router.get("", response=list[TokenOut], summary="The caller's tokens")
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=request.auth))  # type: ignore[attr-defined]
+
+
+@router.post("", response={201: TokenCreated}, summary="Create a token for the caller")
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreated]:
+    token, value = services.create_token(request.auth, request.auth, name=payload.name,  # type: ignore[attr-defined]
+                                         scope=payload.scope, days=payload.days)
+    return 201, TokenCreated(**TokenOut.from_orm(token).dict(), token=value)
+
+
+@router.delete("/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")
+def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id, user=request.auth).first()  # type: ignore[attr-defined]
+    if token is None:
+        raise NotFound()
+    return services.revoke_token(request.auth, token)  # type: ignore[attr-defined]

@@ -1,0 +1,47 @@
+"""Per-request sign-in guard: binds the audit channel, ends sessions of users who may no longer act, and
+sends signed-in users who have not passed the second factor to it (unless the node runs in demo mode)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from lockstep.audit import context
+from lockstep.policy.rules import is_active_actor
+
+# Paths a signed-in user may reach before passing the second factor.
+OPEN_BEFORE_SECOND_FACTOR = ("/accounts/", "/i18n/", "/static/", "/healthz")
+
+
+def second_factor_required() -> bool:
+    return not settings.LOCKSTEP_DEMO
+
+
+class SignInGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with context.bound(via="web", ip=request.META.get("REMOTE_ADDR")):
+            response = self.guard(request)
+            return response if response is not None else self.get_response(request)
+
+    def guard(self, request: HttpRequest) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith("/api/"):
+            return None  # the API authenticates each request itself
+        if not is_active_actor(user):
+            logout(request)
+            messages.error(request, _("Your account or your agency can no longer sign in."))
+            return redirect(settings.LOGIN_URL)
+        if second_factor_required() and not user.is_verified() and not request.path.startswith(  # type: ignore[union-attr]
+            OPEN_BEFORE_SECOND_FACTOR
+        ):
+            return redirect("accounts:verify")
+        return None

@@ -1,0 +1,62 @@
+"""Notifications of the caller."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from lockstep.alerts import services
+from lockstep.alerts.access import get_notification_for
+from lockstep.alerts.models import Notification
+
+router = Router(tags=["alerts"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    target_type: str
+    target_id: str
+    created_at: datetime.datetime
+    read: bool
+    to_agency: bool
+
+    @staticmethod
+    def of(item: Notification) -> NotificationOut:
+        return NotificationOut(id=item.pk, kind=item.kind, text=item.text, target_type=item.target_type,
+                               target_id=item.target_id, created_at=item.created_at,
+                               read=bool(item.is_read), to_agency=item.user_id is None)  # type: ignore[attr-defined]
+
+
+class InboxOut(Schema):
+    unread: int
+    notifications: list[NotificationOut]
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get("", response=InboxOut, summary="The caller's notifications, newest first")
+def inbox(request: HttpRequest, unread: bool = False, limit: int = 50) -> InboxOut:
+    rows = Notification.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    count = rows.unread().count()
+    if unread:
+        rows = rows.unread()
+    limit = max(1, min(limit, 500))
+    return InboxOut(unread=count, notifications=[NotificationOut.of(item) for item in rows[:limit]])
+
+
+@router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one notification read")
+def read(request: HttpRequest, notification_id: int) -> NotificationOut:
+    item = get_notification_for(request.auth, notification_id)  # type: ignore[attr-defined]
+    services.mark_read(request.auth, item)  # type: ignore[attr-defined]
+    return NotificationOut.of(get_notification_for(request.auth, notification_id))  # type: ignore[attr-defined]
+
+
+@router.post("/read-all", response=MarkedOut, summary="Mark every notification read")
+def read_all(request: HttpRequest) -> MarkedOut:
+    return MarkedOut(marked=services.mark_all_read(request.auth))  # type: ignore[attr-defined]

@@ -1,0 +1,55 @@
+"""The audit page (auditors, GS, agency administrators) and its JSON Lines export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lockstep.audit.models import AuditEvent
+from lockstep.audit.queries import filter_events, jsonl_lines
+from lockstep.audit.services import record
+from lockstep.errors import InvalidInput, PermissionDenied
+from lockstep.policy.rules import audit_scope, can
+
+PAGE = 50
+FILTERS = ("agency", "actor", "action", "since", "until")
+
+
+def _filtered(request: HttpRequest) -> tuple[dict[str, str], object]:
+    if not can(request.user, "audit.read"):
+        raise PermissionDenied(_("The audit log is for auditors, the General Secretariat and agency administrators."))
+    values = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    before = request.GET.get("before", "")
+    if before and not before.isdigit():
+        raise InvalidInput(_("'before' is an event number."), fields={"before": [_("Not a number.")]})
+    events = filter_events(
+        AuditEvent.objects.visible_to(request.user),  # type: ignore[arg-type]
+        before_seq=int(before) if before else None, **values,
+    )
+    return values, events
+
+
+@login_required
+def events(request: HttpRequest) -> HttpResponse:
+    values, rows = _filtered(request)
+    page = list(rows[: PAGE + 1])  # type: ignore[index]
+    more = len(page) > PAGE
+    page = page[:PAGE]
+    return render(request, "audit/events.html", {
+        "events": page, "filters": values, "scope": audit_scope(request.user),
+        "next_before": page[-1].seq if more else None,
+        "query": "&".join(f"{key}={value}" for key, value in values.items() if value),
+    })
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    values, rows = _filtered(request)
+    record(request.user, "audit.exported", None, **{key: value for key, value in values.items() if value})  # type: ignore[arg-type]
+    response = StreamingHttpResponse(jsonl_lines(rows), content_type="application/x-ndjson")  # type: ignore[arg-type]
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response["Content-Disposition"] = f'attachment; filename="lockstep-audit-{stamp}.jsonl"'
+    return response

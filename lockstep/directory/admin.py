@@ -1,0 +1,74 @@
+"""GS administration of the directory in the Django admin (every save audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from lockstep.directory.models import Agency, ContactPoint, Country, RoleGrant, User
+from lockstep.web.admin_audit import AuditedModelAdmin
+
+
+@admin.register(Country)
+class CountryAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "member", "region"]
+    list_filter = ["member", "region"]
+    search_fields = ["code", "name", "alpha3"]
+    readonly_fields = ["code", "alpha3", "numeric", "name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ContactPointInline(admin.TabularInline):
+    model = ContactPoint
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "kind", "country", "agreement_expires_on", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["country"]
+    inlines = [ContactPointInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # agencies are deactivated, never deleted: audit events and data refer to them
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(AuditedModelAdmin):
+    list_display = ["agency", "country", "channel", "address", "hours", "languages"]
+    list_filter = ["channel"]
+    search_fields = ["agency__code", "address"]
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 1
+
+
+@admin.register(User)
+class LockstepUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[misc]
+    list_display = ["username", "agency", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "agency__kind"]
+    search_fields = ["username", "email", "agency__code"]
+    autocomplete_fields = ["agency"]
+    inlines = [RoleGrantInline]
+    fieldsets = (  # type: ignore[assignment]
+        (None, {"fields": ("username", "password", "agency")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "agency", "password1", "password2")}),)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # accounts are deactivated, never deleted: the audit log refers to them

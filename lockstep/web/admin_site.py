@@ -1,0 +1,27 @@
+"""The Django admin, for General Secretariat administrators only, behind the same sign-in and second factor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from lockstep.policy.rules import can
+
+
+class LockstepAdminSite(admin.AdminSite):
+    site_header = _("Lockstep administration")
+    site_title = _("Lockstep administration")
+    index_title = _("General Secretariat administration")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        verified = settings.LOCKSTEP_DEMO or bool(getattr(user, "is_verified", lambda: False)())
+        return bool(user.is_active and user.is_staff and verified and can(user, "admin.access"))
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return redirect_to_login(request.GET.get("next", self.name and "/admin/"), settings.LOGIN_URL)

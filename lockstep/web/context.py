@@ -1,0 +1,23 @@
+"""What every page's layout needs: demo mode, the signed-in user's agency and unread notification count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from lockstep.policy.rules import can
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    data: dict[str, Any] = {"demo_mode": settings.LOCKSTEP_DEMO}
+    if user is not None and user.is_authenticated:
+        from lockstep.alerts.models import Notification
+
+        data["unread_count"] = Notification.objects.for_user(user).unread().count()  # type: ignore[arg-type]
+        data["may_read_audit"] = can(user, "audit.read")
+        data["may_manage_users"] = can(user, "user.manage", user.agency)  # type: ignore[union-attr]
+        data["may_admin"] = can(user, "admin.access")
+    return data
