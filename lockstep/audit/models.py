@@ -48,7 +48,7 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict)
     via = models.CharField(max_length=64)
     ip = models.CharField(max_length=45, blank=True)
-    prev_hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -62,6 +62,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["at"]),
             models.Index(fields=["target_type", "target_id"]),
         ]
+        # Migration 0002 adds the unique index audit_chain_never_forks on prev_hash: two events naming the same
+        # predecessor would fork the chain.
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_label}"

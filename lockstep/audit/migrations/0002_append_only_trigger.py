@@ -1,4 +1,5 @@
-"""On PostgreSQL the audit tables refuse UPDATE and DELETE (a trigger); SQLite relies on the hash chain."""
+"""The chain cannot fork (a unique index on prev_hash, on every database), and on PostgreSQL the audit tables
+refuse UPDATE and DELETE (a trigger); on SQLite tampering is caught by the hash chain and checkpoints."""
 
 from django.db import migrations
 
@@ -17,7 +18,7 @@ $$ LANGUAGE plpgsql;
 def install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(CREATE_FUNCTION)
+    schema_editor.execute(CREATE_FUNCTION, params=None)
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -34,5 +35,11 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_initial")]
-    operations = [migrations.RunPython(install, remove)]
+    dependencies = [("audit", "0001_initial")]
+    operations = [
+        migrations.RunSQL(
+            "CREATE UNIQUE INDEX audit_chain_never_forks ON audit_auditevent (prev_hash)",
+            "DROP INDEX audit_chain_never_forks",
+        ),
+        migrations.RunPython(install, remove),
+    ]

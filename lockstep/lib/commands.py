@@ -1,0 +1,47 @@
+"""The base of Lockstep's management commands: domain errors become CLI errors (non-zero exit), and audit
+events written by a command are marked as coming from the command line."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from lockstep.audit import context
+from lockstep.errors import LockstepError
+
+
+def describe(error: LockstepError) -> str:
+    lines = [error.message]
+    lines += [f"  {name}: {message}" for name, messages in error.fields.items() for message in messages]
+    return "\n".join(lines)
+
+
+class LockstepCommand(BaseCommand):
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = os.environ.get("USER") or "operator"
+        with context.bound(via=f"cli:{user}"[:64], ip=None):
+            try:
+                self.run(**options)
+            except LockstepError as exc:
+                raise CommandError(describe(exc)) from exc
+
+    def run(self, **options: Any) -> None:
+        raise NotImplementedError
+
+
+def read_secret(prompt: str, *, confirm: bool = True) -> str:
+    """A password from the terminal (asked twice), or the first line of standard input when piped."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Again: ") != first:
+            raise CommandError("The two passwords differ.")
+        value = first
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise CommandError("No password given (pipe it on standard input, e.g. `echo \"$PW\" | lockstep ...`).")
+    return value

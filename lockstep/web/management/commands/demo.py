@@ -1,0 +1,44 @@
+"""`lockstep demo`: load the demo scenario (only on a node in demo mode)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
+
+from lockstep.directory.demo import DEMO_PASSWORD, load_directory
+from lockstep.directory.models import User
+from lockstep.lib.commands import LockstepCommand
+
+
+class Command(LockstepCommand):
+    help = (
+        "Load the fictional demo scenario: agencies of an African regional operation, the GS, a regional body,\n"
+        "three partners and users for every role. Running it again adds nothing twice.\n\n"
+        "  LOCKSTEP_DEMO=true lockstep demo\n"
+        "  LOCKSTEP_DEMO=true lockstep demo --if-empty     (load only into an empty database)"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if any user exists")
+
+    def run(self, **options: Any) -> None:
+        if not settings.LOCKSTEP_DEMO:
+            raise CommandError("The demo creates accounts with a published password; run it only on a demo node "
+                               "(LOCKSTEP_DEMO=true).")
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("The database already holds data; the demo scenario was not loaded again.")
+        else:
+            with transaction.atomic():
+                users = load_directory()
+            self.stdout.write(self.style.SUCCESS(f"Demo scenario loaded ({len(users)} demo users)."))
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        from lockstep.directory.demo import USERS
+
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for spec in USERS:
+            self.stdout.write(f"  {spec.username:<22} {spec.agency:<12} {', '.join(spec.roles)}")
