@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from lockstep.accounts import services
 from lockstep.accounts.models import ApiToken
@@ -41,10 +41,10 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("", response={201: TokenCreated}, summary="Create a token for the caller")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreated]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
     token, value = services.create_token(request.auth, request.auth, name=payload.name,  # type: ignore[attr-defined]
                                          scope=payload.scope, days=payload.days)
-    return 201, TokenCreated(**TokenOut.from_orm(token).dict(), token=value)
+    return Status(201, TokenCreated(**TokenOut.from_orm(token).model_dump(), token=value))
 
 
 @router.delete("/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")

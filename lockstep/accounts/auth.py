@@ -12,7 +12,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from lockstep.accounts import services
-from lockstep.accounts.middleware import second_factor_required
+from lockstep.accounts.middleware import is_verified, second_factor_required
 from lockstep.audit import context
 from lockstep.errors import PermissionDenied
 from lockstep.policy.rules import is_active_actor
@@ -34,7 +34,7 @@ class SessionAuth(APIKeyCookie):
         user = request.user
         if not is_active_actor(user):
             return None
-        if second_factor_required() and not user.is_verified():  # type: ignore[union-attr]
+        if second_factor_required() and not is_verified(user):
             return None
         if request.method not in services.SAFE_METHODS and check_csrf(request):
             raise PermissionDenied(_("CSRF check failed: send the X-CSRFToken header with the csrftoken value."))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -23,6 +23,12 @@ def second_factor_required() -> bool:
     return not settings.LOCKSTEP_DEMO
 
 
+def is_verified(user: object) -> bool:
+    """Has this user passed the second factor in this session? (django-otp marks request.user.)"""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
 class SignInGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,13 +40,17 @@ class SignInGuardMiddleware:
 
     def guard(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
+        if not user.is_authenticated and SESSION_KEY in request.session:
+            # The backend refused the session's user (deactivated, agency suspended, agreement expired).
+            request.session.flush()
+            return None
         if not user.is_authenticated or request.path.startswith("/api/"):
             return None  # the API authenticates each request itself
         if not is_active_actor(user):
             logout(request)
             messages.error(request, _("Your account or your agency can no longer sign in."))
             return redirect(settings.LOGIN_URL)
-        if second_factor_required() and not user.is_verified() and not request.path.startswith(  # type: ignore[union-attr]
+        if second_factor_required() and not is_verified(user) and not request.path.startswith(
             OPEN_BEFORE_SECOND_FACTOR
         ):
             return redirect("accounts:verify")

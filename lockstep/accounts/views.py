@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.accounts import services
 from lockstep.accounts.forms import OTPCodeForm, TokenForm
-from lockstep.accounts.middleware import second_factor_required
+from lockstep.accounts.middleware import is_verified, second_factor_required
 from lockstep.accounts.models import ApiToken
 from lockstep.audit.services import record
 from lockstep.directory import services as directory_services
@@ -44,7 +44,7 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
-        if second_factor_required() and not self.request.user.is_verified():  # type: ignore[union-attr]
+        if second_factor_required() and not is_verified(self.request.user):
             target = "/accounts/verify/"
             nxt = _next_url(self.request)
             return f"{target}?next={nxt}" if nxt != "/" else target

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from lockstep.accounts.middleware import is_verified
 from lockstep.directory import access
 from lockstep.directory.models import Agency, ContactPoint, Country, Region
 
@@ -68,7 +69,7 @@ class ContactPointOut(Schema):
 @router.get("/me", response=MeOut, summary="The signed-in user, agency and roles")
 def me(request: HttpRequest) -> MeOut:
     user = request.auth  # type: ignore[attr-defined]
-    verified = bool(getattr(user, "is_verified", lambda: False)())
+    verified = is_verified(user)
     return MeOut(username=user.username, name=user.display_name, email=user.email,
                  agency=AgencyOut.of(user.agency), roles=sorted(user.roles), second_factor_verified=verified,
                  demo_mode=settings.LOCKSTEP_DEMO)

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from lockstep.accounts.middleware import is_verified, second_factor_required
 from lockstep.policy.rules import can
 
 
@@ -20,7 +21,7 @@ class LockstepAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        verified = settings.LOCKSTEP_DEMO or bool(getattr(user, "is_verified", lambda: False)())
+        verified = not second_factor_required() or is_verified(user)
         return bool(user.is_active and user.is_staff and verified and can(user, "admin.access"))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
