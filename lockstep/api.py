@@ -28,6 +28,7 @@ api = NinjaAPI(
     "(create tokens on the Tokens page or with `lockstep tokens create`) or with the browser session.",
     auth=API_AUTH,
     urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP (and an offline node) refuse
 )
 api.add_router("/", directory_router)
 api.add_router("/tokens", tokens_router)

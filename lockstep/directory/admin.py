@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from lockstep.directory.models import Agency, ContactPoint, Country, RoleGrant, User
@@ -72,3 +73,7 @@ class LockstepUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts are deactivated, never deleted: the audit log refers to them
+
+
+# Roles, not Django groups, carry permissions in Lockstep.
+admin.site.unregister(Group)

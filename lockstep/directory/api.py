@@ -6,11 +6,14 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from lockstep.accounts.middleware import is_verified
 from lockstep.directory import access
 from lockstep.directory.models import Agency, ContactPoint, Country, Region
+from lockstep.errors import PermissionDenied
+from lockstep.policy.rules import can
 
 router = Router(tags=["directory"])
 
@@ -108,6 +111,8 @@ def agency(request: HttpRequest, code: str) -> AgencyOut:
 @router.get("/contact-points", response=list[ContactPointOut], summary="24/7 contact points (law enforcement only)")
 def contact_points(request: HttpRequest, country: str | None = None, agency: str | None = None
                    ) -> list[ContactPointOut]:
+    if not can(request.auth, "contact_point.view"):  # type: ignore[attr-defined]
+        raise PermissionDenied(_("Contact points are shown to law-enforcement agencies only."))
     rows = access.contact_points_for(request.auth)  # type: ignore[attr-defined]
     if country:
         rows = rows.filter(country_id=country.upper())

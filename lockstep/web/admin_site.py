@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from lockstep.accounts.middleware import is_verified, second_factor_required
+from lockstep.errors import PermissionDenied
 from lockstep.policy.rules import can
 
 
@@ -25,4 +26,8 @@ class LockstepAdminSite(admin.AdminSite):
         return bool(user.is_active and user.is_staff and verified and can(user, "admin.access"))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return redirect_to_login(request.GET.get("next", self.name and "/admin/"), settings.LOGIN_URL)
+        """Sign-in happens on Lockstep's own page (password, second factor, lock-out); a signed-in user who is
+        not a GS administrator is refused."""
+        if request.user.is_authenticated and (not second_factor_required() or is_verified(request.user)):
+            raise PermissionDenied(_("The administration is for General Secretariat administrators."))
+        return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)

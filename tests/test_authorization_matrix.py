@@ -1,0 +1,199 @@
+"""The authorization matrix: every URL route and API operation x persona -> expected status, run against the
+real app. A route or operation that is not in the table fails `test_every_route_and_operation_is_in_the_matrix`,
+so each new endpoint must be added here with its outsider case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import World, verified_client
+from lockstep.accounts.services import create_token
+from lockstep.alerts.services import notify_user
+from lockstep.directory import services as directory_services
+
+PERSONAS = ["anonymous", "owner", "colleague", "outsider", "reviewer", "partner", "admin", "gs_admin", "auditor"]
+
+
+@dataclass
+class Objects:
+    world: World
+    token_id: int
+    notification_id: int
+    contact_id: int
+
+
+@dataclass
+class Row:
+    key: str  # "route:<namespace:name>" or "api:<METHOD> <path>"
+    method: str
+    expect: dict[str, int]  # persona -> status; "*" = every signed-in persona not named
+    url: Callable[[Objects], str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def status_for(self, persona: str) -> int:
+        if persona in self.expect:
+            return self.expect[persona]
+        assert persona != "anonymous", f"{self.key}: say what anonymous gets"
+        return self.expect["*"]
+
+
+def page(name: str, method: str, expect: dict[str, int], kwargs: Callable[[Objects], dict[str, Any]] | None = None,
+         data: dict[str, Any] | None = None) -> Row:
+    return Row(f"route:{name}", method, expect, lambda o: reverse(name, kwargs=kwargs(o) if kwargs else None),
+               data or {})
+
+
+def op(method: str, path: str, expect: dict[str, int], fill: Callable[[Objects], dict[str, Any]] | None = None,
+       data: dict[str, Any] | None = None) -> Row:
+    return Row(f"api:{method} /api/v1{path}", method, {"anonymous": 401, **expect},
+               lambda o: "/api/v1" + path.format(**(fill(o) if fill else {})), data or {})
+
+
+SIGN_IN = {"anonymous": 302}
+MANAGERS_ONLY_403 = {**SIGN_IN, "*": 403, "admin": 200, "gs_admin": 200}
+KE_CONTACT_WRITE = {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200}
+OWNER_USER_ADMIN = {**SIGN_IN, "*": 404, "admin": 302, "gs_admin": 302}
+AUDIT = {**SIGN_IN, "*": 403, "admin": 200, "gs_admin": 200, "auditor": 200}
+TOKEN = {"pk": lambda o: o.token_id}
+
+ROWS: list[Row] = [
+    # --- HTML pages ---------------------------------------------------------------------------------------
+    page("web:dashboard", "get", {**SIGN_IN, "*": 200}),
+    page("web:healthz", "get", {"anonymous": 200, "*": 200}),
+    page("set_language", "post", {"anonymous": 302, "*": 302}, data={"language": "fr", "next": "/"}),
+    page("accounts:login", "get", {"anonymous": 200, "*": 302}),
+    page("accounts:logout", "post", {"anonymous": 302, "*": 302}),
+    page("accounts:verify", "get", {**SIGN_IN, "*": 200}),
+    page("accounts:enroll", "get", {**SIGN_IN, "*": 302}),  # signed-in personas already have a device
+    page("accounts:password", "get", {**SIGN_IN, "*": 200}),
+    page("accounts:tokens", "get", {**SIGN_IN, "*": 200}),
+    page("accounts:revoke-token", "post", {**SIGN_IN, "*": 404, "owner": 302}, lambda o: {"pk": o.token_id}),
+    page("directory:countries", "get", {**SIGN_IN, "*": 200}),
+    page("directory:agencies", "get", {**SIGN_IN, "*": 200}),
+    page("directory:agency", "get", {**SIGN_IN, "*": 200, "partner": 404}, lambda o: {"code": "NCB-KE"}),
+    page("directory:contact-points", "get", {**SIGN_IN, "*": 200, "partner": 403}),
+    page("directory:contact-point-new", "get", {**MANAGERS_ONLY_403, "partner": 404}, lambda o: {"code": "NCB-KE"}),
+    page("directory:contact-point-edit", "get", KE_CONTACT_WRITE, lambda o: {"pk": o.contact_id}),
+    page("directory:contact-point-delete", "post", {**KE_CONTACT_WRITE, "admin": 302, "gs_admin": 302},
+         lambda o: {"pk": o.contact_id}),
+    page("directory:users", "get", MANAGERS_ONLY_403),
+    page("directory:user-new", "get", MANAGERS_ONLY_403),
+    page("directory:user", "get", {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200},
+         lambda o: {"pk": o.world.owner.pk}),
+    page("directory:user-active", "post", OWNER_USER_ADMIN, lambda o: {"pk": o.world.owner.pk}, {"active": "0"}),
+    page("directory:user-reset-second-factor", "post", OWNER_USER_ADMIN, lambda o: {"pk": o.world.owner.pk}),
+    page("alerts:inbox", "get", {**SIGN_IN, "*": 200}),
+    page("alerts:read", "post", {**SIGN_IN, "*": 404, "owner": 302}, lambda o: {"pk": o.notification_id}),
+    page("alerts:read-all", "post", {**SIGN_IN, "*": 302}),
+    page("audit:events", "get", AUDIT),
+    page("audit:export", "get", AUDIT),
+    page("api:openapi-json", "get", {"anonymous": 200, "*": 200}),
+    # --- API operations -----------------------------------------------------------------------------------
+    op("GET", "/me", {"*": 200}),
+    op("GET", "/countries", {"*": 200}),
+    op("GET", "/countries/{code}", {"*": 200}, lambda o: {"code": "KE"}),
+    op("GET", "/agencies", {"*": 200}),
+    op("GET", "/agencies/{code}", {"*": 200, "partner": 404}, lambda o: {"code": "NCB-KE"}),
+    op("GET", "/contact-points", {"*": 200, "partner": 403}),
+    op("GET", "/tokens", {"*": 200}),
+    op("POST", "/tokens", {"*": 201}, data={"name": "matrix", "scope": "read", "days": 3}),
+    op("DELETE", "/tokens/{token_id}", {"*": 404, "owner": 200}, lambda o: {"token_id": o.token_id}),
+    op("GET", "/alerts", {"*": 200}),
+    op("POST", "/alerts/{notification_id}/read", {"*": 404, "owner": 200},
+       lambda o: {"notification_id": o.notification_id}),
+    op("POST", "/alerts/read-all", {"*": 200}),
+    op("GET", "/audit/events", {"*": 403, "admin": 200, "gs_admin": 200, "auditor": 200}),
+    op("POST", "/policy/preview-recipients", {"*": 200, "admin": 403, "gs_admin": 403, "auditor": 403},
+       data={"tlp": "green", "audience": "members"}),
+]
+
+
+@pytest.fixture
+def objects(world: World) -> Objects:
+    token, _value = create_token(None, world.owner, name="owner's", scope="read", days=3)
+    contact = directory_services.save_contact_point(None, world.ncb_ke, {
+        "channel": "email", "address": "247@ncb-ke.example", "hours": "24/7", "languages": "en,sw"})
+    notification = notify_user(world.owner, "test", "for the owner only")
+    return Objects(world, token.pk, notification.pk, contact.pk)
+
+
+def _client(persona: str, objects: Objects, api: bool) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    if persona == "anonymous":
+        return client, {}
+    user = getattr(objects.world, persona)
+    if api:
+        value = create_token(None, user, name="matrix", scope="read-write", days=1)[1]
+        return client, {"HTTP_AUTHORIZATION": f"Bearer {value}"}
+    return verified_client(client, user), {}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.key)
+def test_authorization_matrix(row: Row, persona: str, objects: Objects) -> None:
+    api = row.key.startswith("api:")
+    client, headers = _client(persona, objects, api)
+    url = row.url(objects)
+    call = getattr(client, row.method.lower())
+    if api and row.method != "GET":
+        response = call(url, row.data, content_type="application/json", **headers)
+    else:
+        response = call(url, row.data, **headers) if row.data else call(url, **headers)
+    expected = row.status_for(persona)
+    assert response.status_code == expected, f"{row.key} as {persona}: {response.status_code} != {expected}"
+
+
+def _route_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _route_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def _api_operations() -> set[str]:
+    from lockstep.api import api
+
+    schema = api.get_openapi_schema()
+    return {f"api:{method.upper()} {path}" for path, methods in schema["paths"].items() for method in methods}
+
+
+def test_every_route_and_operation_is_in_the_matrix() -> None:
+    routes = {name for name in _route_names(get_resolver())
+              if not name.startswith("admin:")  # the admin: see the next test, over every registered model
+              and not (name.startswith("api:") and name != "api:openapi-json")}  # API: by operation below
+    covered = {row.key for row in ROWS}
+    missing = sorted({f"route:{name}" for name in routes} - covered) + sorted(_api_operations() - covered)
+    assert missing == [], f"add these to the authorization matrix: {missing}"
+    stale = sorted(covered - {f"route:{name}" for name in routes} - _api_operations())
+    assert stale == [], f"the matrix names routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_for_gs_administrators_only(persona: str, objects: Objects) -> None:
+    client, _ = _client(persona, objects, api=False)
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+    for url in urls:
+        response = client.get(url)
+        if persona == "gs_admin":
+            assert response.status_code == 200, url
+            continue
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
+        then = client.get(response["Location"])
+        if persona == "anonymous":
+            assert then.status_code == 302 and then["Location"].startswith(reverse("accounts:login")), url
+        else:
+            assert then.status_code == 403, url
