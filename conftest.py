@@ -18,8 +18,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
     }
 
 
@@ -70,7 +77,10 @@ def world(db: None) -> World:
         admin=UserFactory(username="ke-admin", agency=ncb_ke, roles=["agency_admin"]),
         gs_admin=UserFactory(username="gs-admin", agency=gs, roles=["agency_admin"], is_staff=True),
         auditor=UserFactory(username="auditor", agency=gs, roles=["auditor"]),
-        ncb_ke=ncb_ke, ncb_ng=ncb_ng, gs=gs, partner_agency=partner_agency,
+        ncb_ke=ncb_ke,
+        ncb_ng=ncb_ng,
+        gs=gs,
+        partner_agency=partner_agency,
     )
 
 

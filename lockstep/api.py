@@ -36,9 +36,18 @@ api.add_router("/alerts", alerts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/policy", policy_router)
 
-STATUS_CODES = {400: "invalid", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-                422: "invalid", 429: "too_many_requests"}
+STATUS_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+}
 
 
 def _json(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> JsonResponse:
@@ -54,15 +63,23 @@ def on_lockstep_error(request: HttpRequest, exc: LockstepError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")
+        ]
         fields.setdefault(".".join(location) or "request", []).append(str(error.get("msg", "invalid")))
     return _json(400, "invalid", _("The request is not valid."), fields)
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _json(401, "not_authenticated", _("Authentication is required: a Bearer API token or a signed-in "
-                                            "session that has passed the second factor."))
+    return _json(
+        401,
+        "not_authenticated",
+        _(
+            "Authentication is required: a Bearer API token or a signed-in "
+            "session that has passed the second factor."
+        ),
+    )
 
 
 @api.exception_handler(Throttled)
@@ -100,9 +117,14 @@ class ApiErrorShapeMiddleware:
         if response.get("Content-Type", "").startswith("application/json") and _has_shape(response):
             return response
         status = response.status_code
-        messages = {404: _("No such API route."), 405: _("This method is not allowed on this route."),
-                    413: _("The request body is too large.")}
-        shaped = _json(status, STATUS_CODES.get(status, "error"), str(messages.get(status, _("Request failed."))))
+        messages = {
+            404: _("No such API route."),
+            405: _("This method is not allowed on this route."),
+            413: _("The request body is too large."),
+        }
+        shaped = _json(
+            status, STATUS_CODES.get(status, "error"), str(messages.get(status, _("Request failed.")))
+        )
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
         return shaped

@@ -35,9 +35,9 @@ _secret = env_str(
     "",
     "Django secret key. When empty, a random key is generated once into DATA_DIR/secret_key (mode 0600).",
 )
-SECRET_KEY = _secret or read_or_create(
-    DATA_DIR / "secret_key", secrets.token_urlsafe(64).encode()
-).decode().strip()
+SECRET_KEY = (
+    _secret or read_or_create(DATA_DIR / "secret_key", secrets.token_urlsafe(64).encode()).decode().strip()
+)
 
 ALLOWED_HOSTS = env_list(
     "LOCKSTEP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]", "Comma-separated host names the server answers."
@@ -47,8 +47,9 @@ CSRF_TRUSTED_ORIGINS = env_list(
 )
 
 LOCKSTEP_HOST = env_str("LOCKSTEP_HOST", "127.0.0.1", "Address `lockstep serve` and `make run` bind to.")
-LOCKSTEP_PORT = env_int("LOCKSTEP_PORT", 8000, "Port `lockstep serve` and `make run` listen on.", minimum=1,
-                        maximum=65535)
+LOCKSTEP_PORT = env_int(
+    "LOCKSTEP_PORT", 8000, "Port `lockstep serve` and `make run` listen on.", minimum=1, maximum=65535
+)
 LOCKSTEP_WORKERS = env_int("LOCKSTEP_WORKERS", 2, "Web worker processes of `lockstep serve`.", minimum=1)
 
 # --- HTTPS and session security -------------------------------------------------------------------------
@@ -187,10 +188,15 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env_int(
-    "LOCKSTEP_LOGIN_FAILURE_LIMIT", 5, "Failed sign-ins (per user name and address) before lock-out.", minimum=1
+    "LOCKSTEP_LOGIN_FAILURE_LIMIT",
+    5,
+    "Failed sign-ins (per user name and address) before lock-out.",
+    minimum=1,
 )
 AXES_COOLOFF_TIME = timedelta(
-    minutes=env_int("LOCKSTEP_LOGIN_LOCKOUT_MINUTES", 15, "Minutes a locked-out sign-in stays locked.", minimum=1)
+    minutes=env_int(
+        "LOCKSTEP_LOGIN_LOCKOUT_MINUTES", 15, "Minutes a locked-out sign-in stays locked.", minimum=1
+    )
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -258,5 +264,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOCKSTEP_LOG_LEVEL", "INFO", "Log level for operators.")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str("LOCKSTEP_LOG_LEVEL", "INFO", "Log level for operators."),
+    },
 }

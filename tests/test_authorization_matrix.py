@@ -18,7 +18,17 @@ from lockstep.accounts.services import create_token
 from lockstep.alerts.services import notify_user
 from lockstep.directory import services as directory_services
 
-PERSONAS = ["anonymous", "owner", "colleague", "outsider", "reviewer", "partner", "admin", "gs_admin", "auditor"]
+PERSONAS = [
+    "anonymous",
+    "owner",
+    "colleague",
+    "outsider",
+    "reviewer",
+    "partner",
+    "admin",
+    "gs_admin",
+    "auditor",
+]
 
 
 @dataclass
@@ -44,16 +54,36 @@ class Row:
         return self.expect["*"]
 
 
-def page(name: str, method: str, expect: dict[str, int], kwargs: Callable[[Objects], dict[str, Any]] | None = None,
-         data: dict[str, Any] | None = None) -> Row:
-    return Row(f"route:{name}", method, expect, lambda o: reverse(name, kwargs=kwargs(o) if kwargs else None),
-               data or {})
+def page(
+    name: str,
+    method: str,
+    expect: dict[str, int],
+    kwargs: Callable[[Objects], dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Row:
+    return Row(
+        f"route:{name}",
+        method,
+        expect,
+        lambda o: reverse(name, kwargs=kwargs(o) if kwargs else None),
+        data or {},
+    )
 
 
-def op(method: str, path: str, expect: dict[str, int], fill: Callable[[Objects], dict[str, Any]] | None = None,
-       data: dict[str, Any] | None = None) -> Row:
-    return Row(f"api:{method} /api/v1{path}", method, {"anonymous": 401, **expect},
-               lambda o: "/api/v1" + path.format(**(fill(o) if fill else {})), data or {})
+def op(
+    method: str,
+    path: str,
+    expect: dict[str, int],
+    fill: Callable[[Objects], dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Row:
+    return Row(
+        f"api:{method} /api/v1{path}",
+        method,
+        {"anonymous": 401, **expect},
+        lambda o: "/api/v1" + path.format(**(fill(o) if fill else {})),
+        data or {},
+    )
 
 
 SIGN_IN = {"anonymous": 302}
@@ -79,15 +109,30 @@ ROWS: list[Row] = [
     page("directory:agencies", "get", {**SIGN_IN, "*": 200}),
     page("directory:agency", "get", {**SIGN_IN, "*": 200, "partner": 404}, lambda o: {"code": "NCB-KE"}),
     page("directory:contact-points", "get", {**SIGN_IN, "*": 200, "partner": 403}),
-    page("directory:contact-point-new", "get", {**MANAGERS_ONLY_403, "partner": 404}, lambda o: {"code": "NCB-KE"}),
+    page(
+        "directory:contact-point-new",
+        "get",
+        {**MANAGERS_ONLY_403, "partner": 404},
+        lambda o: {"code": "NCB-KE"},
+    ),
     page("directory:contact-point-edit", "get", KE_CONTACT_WRITE, lambda o: {"pk": o.contact_id}),
-    page("directory:contact-point-delete", "post", {**KE_CONTACT_WRITE, "admin": 302, "gs_admin": 302},
-         lambda o: {"pk": o.contact_id}),
+    page(
+        "directory:contact-point-delete",
+        "post",
+        {**KE_CONTACT_WRITE, "admin": 302, "gs_admin": 302},
+        lambda o: {"pk": o.contact_id},
+    ),
     page("directory:users", "get", MANAGERS_ONLY_403),
     page("directory:user-new", "get", MANAGERS_ONLY_403),
-    page("directory:user", "get", {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200},
-         lambda o: {"pk": o.world.owner.pk}),
-    page("directory:user-active", "post", OWNER_USER_ADMIN, lambda o: {"pk": o.world.owner.pk}, {"active": "0"}),
+    page(
+        "directory:user",
+        "get",
+        {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200},
+        lambda o: {"pk": o.world.owner.pk},
+    ),
+    page(
+        "directory:user-active", "post", OWNER_USER_ADMIN, lambda o: {"pk": o.world.owner.pk}, {"active": "0"}
+    ),
     page("directory:user-reset-second-factor", "post", OWNER_USER_ADMIN, lambda o: {"pk": o.world.owner.pk}),
     page("alerts:inbox", "get", {**SIGN_IN, "*": 200}),
     page("alerts:read", "post", {**SIGN_IN, "*": 404, "owner": 302}, lambda o: {"pk": o.notification_id}),
@@ -106,20 +151,31 @@ ROWS: list[Row] = [
     op("POST", "/tokens", {"*": 201}, data={"name": "matrix", "scope": "read", "days": 3}),
     op("DELETE", "/tokens/{token_id}", {"*": 404, "owner": 200}, lambda o: {"token_id": o.token_id}),
     op("GET", "/alerts", {"*": 200}),
-    op("POST", "/alerts/{notification_id}/read", {"*": 404, "owner": 200},
-       lambda o: {"notification_id": o.notification_id}),
+    op(
+        "POST",
+        "/alerts/{notification_id}/read",
+        {"*": 404, "owner": 200},
+        lambda o: {"notification_id": o.notification_id},
+    ),
     op("POST", "/alerts/read-all", {"*": 200}),
     op("GET", "/audit/events", {"*": 403, "admin": 200, "gs_admin": 200, "auditor": 200}),
-    op("POST", "/policy/preview-recipients", {"*": 200, "admin": 403, "gs_admin": 403, "auditor": 403},
-       data={"tlp": "green", "audience": "members"}),
+    op(
+        "POST",
+        "/policy/preview-recipients",
+        {"*": 200, "admin": 403, "gs_admin": 403, "auditor": 403},
+        data={"tlp": "green", "audience": "members"},
+    ),
 ]
 
 
 @pytest.fixture
 def objects(world: World) -> Objects:
     token, _value = create_token(None, world.owner, name="owner's", scope="read", days=3)
-    contact = directory_services.save_contact_point(None, world.ncb_ke, {
-        "channel": "email", "address": "247@ncb-ke.example", "hours": "24/7", "languages": "en,sw"})
+    contact = directory_services.save_contact_point(
+        None,
+        world.ncb_ke,
+        {"channel": "email", "address": "247@ncb-ke.example", "hours": "24/7", "languages": "en,sw"},
+    )
     notification = notify_user(world.owner, "test", "for the owner only")
     return Objects(world, token.pk, notification.pk, contact.pk)
 
@@ -157,7 +213,9 @@ def _route_names(resolver: URLResolver, namespace: str = "") -> set[str]:
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= _route_names(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+            names.add(
+                f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            )
     return names
 
 
@@ -169,9 +227,12 @@ def _api_operations() -> set[str]:
 
 
 def test_every_route_and_operation_is_in_the_matrix() -> None:
-    routes = {name for name in _route_names(get_resolver())
-              if not name.startswith("admin:")  # the admin: see the next test, over every registered model
-              and not (name.startswith("api:") and name != "api:openapi-json")}  # API: by operation below
+    routes = {
+        name
+        for name in _route_names(get_resolver())
+        if not name.startswith("admin:")  # the admin: see the next test, over every registered model
+        and not (name.startswith("api:") and name != "api:openapi-json")
+    }  # API: by operation below
     covered = {row.key for row in ROWS}
     missing = sorted({f"route:{name}" for name in routes} - covered) + sorted(_api_operations() - covered)
     assert missing == [], f"add these to the authorization matrix: {missing}"

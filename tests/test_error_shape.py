@@ -55,7 +55,9 @@ def test_method_not_allowed(client: Client, token: str) -> None:
 
 
 def test_schema_validation_names_the_field(client: Client, token: str) -> None:
-    response = client.post("/api/v1/tokens", {"scope": "read"}, content_type="application/json", **_auth(token))
+    response = client.post(
+        "/api/v1/tokens", {"scope": "read"}, content_type="application/json", **_auth(token)
+    )
     error = assert_error_shape(response, 400, "invalid")
     assert "name" in error["fields"]
 
@@ -66,8 +68,12 @@ def test_malformed_json(client: Client, token: str) -> None:
 
 
 def test_domain_validation_names_the_field(client: Client, token: str) -> None:
-    response = client.post("/api/v1/tokens", {"name": "x", "scope": "root", "days": 3},
-                           content_type="application/json", **_auth(token))
+    response = client.post(
+        "/api/v1/tokens",
+        {"name": "x", "scope": "root", "days": 3},
+        content_type="application/json",
+        **_auth(token),
+    )
     error = assert_error_shape(response, 400, "invalid")
     assert "scope" in error["fields"]
 
@@ -78,7 +84,9 @@ def test_permission_denied(client: Client, token: str) -> None:
 
 def test_bad_query_value(world: Any, client: Client) -> None:
     token = create_token(None, world.auditor, name="t", scope="read", days=3)[1]
-    error = assert_error_shape(client.get("/api/v1/audit/events?since=yesterday", **_auth(token)), 400, "invalid")
+    error = assert_error_shape(
+        client.get("/api/v1/audit/events?since=yesterday", **_auth(token)), 400, "invalid"
+    )
     assert "since" in error["fields"]
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lockstep.accounts import services
+from lockstep.accounts.actor import actor_of
 from lockstep.accounts.models import ApiToken
 from lockstep.errors import NotFound
 
@@ -37,19 +38,24 @@ class TokenIn(Schema):
 
 @router.get("", response=list[TokenOut], summary="The caller's tokens")
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user=request.auth))  # type: ignore[attr-defined]
+    return list(ApiToken.objects.filter(user=actor_of(request)))
 
 
 @router.post("", response={201: TokenCreated}, summary="Create a token for the caller")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
-    token, value = services.create_token(request.auth, request.auth, name=payload.name,  # type: ignore[attr-defined]
-                                         scope=payload.scope, days=payload.days)
+    token, value = services.create_token(
+        actor_of(request),
+        actor_of(request),
+        name=payload.name,
+        scope=payload.scope,
+        days=payload.days,
+    )
     return Status(201, TokenCreated(**TokenOut.from_orm(token).model_dump(), token=value))
 
 
 @router.delete("/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
-    token = ApiToken.objects.filter(pk=token_id, user=request.auth).first()  # type: ignore[attr-defined]
+    token = ApiToken.objects.filter(pk=token_id, user=actor_of(request)).first()
     if token is None:
         raise NotFound()
-    return services.revoke_token(request.auth, token)  # type: ignore[attr-defined]
+    return services.revoke_token(actor_of(request), token)

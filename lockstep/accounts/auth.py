@@ -37,7 +37,9 @@ class SessionAuth(APIKeyCookie):
         if second_factor_required() and not is_verified(user):
             return None
         if request.method not in services.SAFE_METHODS and check_csrf(request):
-            raise PermissionDenied(_("CSRF check failed: send the X-CSRFToken header with the csrftoken value."))
+            raise PermissionDenied(
+                _("CSRF check failed: send the X-CSRFToken header with the csrftoken value.")
+            )
         context.set_via("api")
         return user
 

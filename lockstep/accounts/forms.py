@@ -11,15 +11,24 @@ from lockstep.accounts.models import Scope
 
 class OTPCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Six-digit code from your authenticator app"), min_length=6, max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9]*", "autofocus": True}),
+        label=_("Six-digit code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "autofocus": True,
+            }
+        ),
     )
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("What uses the token, e.g. the national TIP connector."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses the token, e.g. the national TIP connector.")
+    )
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices, initial=Scope.READ)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
 

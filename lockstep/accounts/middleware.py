@@ -50,8 +50,10 @@ class SignInGuardMiddleware:
             logout(request)
             messages.error(request, _("Your account or your agency can no longer sign in."))
             return redirect(settings.LOGIN_URL)
-        if second_factor_required() and not is_verified(user) and not request.path.startswith(
-            OPEN_BEFORE_SECOND_FACTOR
+        if (
+            second_factor_required()
+            and not is_verified(user)
+            and not request.path.startswith(OPEN_BEFORE_SECOND_FACTOR)
         ):
             return redirect("accounts:verify")
         return None

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "lst_"
+TOKEN_PREFIX = "lst_"  # noqa: S105 - a public prefix, not a secret
 
 
 class Scope(models.TextChoices):

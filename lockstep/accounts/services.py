@@ -26,7 +26,9 @@ def check_token_request(name: str, scope: str, days: int) -> None:
     if scope not in Scope.values:
         errors["scope"] = [_("The scope is read or read-write.")]
     if not 1 <= days <= settings.LOCKSTEP_TOKEN_MAX_DAYS:
-        errors["days"] = [_("A token lives between 1 and %(max)d days.") % {"max": settings.LOCKSTEP_TOKEN_MAX_DAYS}]
+        errors["days"] = [
+            _("A token lives between 1 and %(max)d days.") % {"max": settings.LOCKSTEP_TOKEN_MAX_DAYS}
+        ]
     if errors:
         raise InvalidInput(_("The token request is not valid."), fields=errors)
 
@@ -40,18 +42,29 @@ def create_token(actor: User | None, user: User, *, name: str, scope: str, days:
         raise PermissionDenied(_("You can only create tokens for yourself."))
     check_token_request(name, scope, days)
     if not user.is_active or not user.agency.can_act():
-        raise InvalidInput(_("This user cannot sign in, so cannot hold a token."), fields={"user": [_("Inactive.")]})
+        raise InvalidInput(
+            _("This user cannot sign in, so cannot hold a token."), fields={"user": [_("Inactive.")]}
+        )
     value = new_token_value()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name.strip(), prefix=value[:12], digest=digest(value), scope=scope,
+            user=user,
+            name=name.strip(),
+            prefix=value[:12],
+            digest=digest(value),
+            scope=scope,
             expires_at=timezone.now() + timedelta(days=days),
         )
         record(actor, "token.created", token, user=user.username, scope=scope, expires_at=token.expires_at)
         from lockstep.alerts.services import notify_user
 
-        notify_user(user, "security", _("A new API token \u201c%(name)s\u201d (%(scope)s) was created for your account.")
-                    % {"name": token.name, "scope": scope}, target=token)
+        notify_user(
+            user,
+            "security",
+            _("A new API token \u201c%(name)s\u201d (%(scope)s) was created for your account.")
+            % {"name": token.name, "scope": scope},
+            target=token,
+        )
     return token, value
 
 
@@ -71,18 +84,35 @@ def authenticate_token(value: str, method: str, path: str) -> User:
     """Return the user a token stands for, or raise. Every use and every refusal is audited."""
     token = ApiToken.objects.select_related("user__agency").filter(digest=digest(value)).first()
     if token is None or not token.is_usable or not is_active_actor(token.user):
-        reason = "unknown" if token is None else (
-            "revoked" if token.revoked_at else "expired" if not token.is_usable else "user_or_agency_inactive"
+        reason = (
+            "unknown"
+            if token is None
+            else (
+                "revoked"
+                if token.revoked_at
+                else "expired"
+                if not token.is_usable
+                else "user_or_agency_inactive"
+            )
         )
         with transaction.atomic():
-            record(token.user if token else None, "auth.token_rejected", token, reason=reason,
-                   prefix=value[:12], method=method, path=path[:200])
+            record(
+                token.user if token else None,
+                "auth.token_rejected",
+                token,
+                reason=reason,
+                prefix=value[:12],
+                method=method,
+                path=path[:200],
+            )
         raise NotAuthenticated(_("The API token is not valid (unknown, expired or revoked)."))
     context.set_via(f"api-token:{token.pk}")
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         record(token.user, "auth.token_used", token, method=method, path=path[:200], scope=token.scope)
     if method.upper() not in SAFE_METHODS and not token.allows_writes:
-        raise PermissionDenied(_("This token has the read scope; %(method)s needs a read-write token.")
-                               % {"method": method.upper()})
+        raise PermissionDenied(
+            _("This token has the read scope; %(method)s needs a read-write token.")
+            % {"method": method.upper()}
+        )
     return token.user

@@ -23,10 +23,14 @@ def audit_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> Non
 
 
 @receiver(user_login_failed)
-def audit_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def audit_sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     record(None, "auth.sign_in_failed", username=str(credentials.get("username", ""))[:150])
 
 
 @receiver(user_locked_out)
-def audit_locked_out(sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
+def audit_locked_out(
+    sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any
+) -> None:
     record(None, "auth.locked_out", username=(username or "")[:150], address=ip_address or "")

@@ -23,6 +23,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.accounts import services
+from lockstep.accounts.actor import actor_of
 from lockstep.accounts.forms import OTPCodeForm, TokenForm
 from lockstep.accounts.middleware import is_verified, second_factor_required
 from lockstep.accounts.models import ApiToken
@@ -59,7 +60,7 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = actor_of(request)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:enroll")
     form = OTPCodeForm(request.POST or None)
@@ -67,17 +68,21 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            record(user, "auth.second_factor_verified", user)  # type: ignore[arg-type]
+            record(user, "auth.second_factor_verified", user)
             return redirect(_next_url(request))
-        record(user, "auth.second_factor_failed", user)  # type: ignore[arg-type]
+        record(user, "auth.second_factor_failed", user)
         form.add_error("code", _("This code is not valid, or too many attempts were made; wait and retry."))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def enroll(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = actor_of(request)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:verify")
     device, _created = TOTPDevice.objects.get_or_create(
@@ -89,13 +94,18 @@ def enroll(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            record(user, "auth.second_factor_enrolled", user)  # type: ignore[arg-type]
+            record(user, "auth.second_factor_enrolled", user)
             return redirect(_next_url(request))
         form.add_error("code", _("This code is not valid. Check the clock of your device and retry."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
-    context = {"form": form, "qr_svg": buffer.getvalue().decode(), "secret": _b32(device), "next": _next_url(request)}
+    context = {
+        "form": form,
+        "qr_svg": buffer.getvalue().decode(),
+        "secret": _b32(device),
+        "next": _next_url(request),
+    }
     return render(request, "accounts/enroll.html", context, status=400 if form.errors else 200)
 
 
@@ -107,15 +117,18 @@ def _b32(device: TOTPDevice) -> str:
 
 @login_required
 def password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(actor_of(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            directory_services.change_password(request.user, request.user,  # type: ignore[arg-type]
-                                               form.cleaned_data["new_password1"])
+            directory_services.change_password(
+                actor_of(request),
+                actor_of(request),
+                form.cleaned_data["new_password1"],
+            )
         except LockstepError as exc:
             add_errors(form, exc)
         else:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, actor_of(request))
             messages.success(request, _("Your password was changed."))
             return redirect("web:dashboard")
     return render(request, "accounts/password.html", {"form": form}, status=400 if form.errors else 200)
@@ -128,24 +141,30 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, created_value = services.create_token(
-                request.user, request.user, **form.cleaned_data  # type: ignore[arg-type]
+                actor_of(request),
+                actor_of(request),
+                **form.cleaned_data,
             )
         except LockstepError as exc:
             add_errors(form, exc)
         else:
             form = TokenForm()
-    listing = ApiToken.objects.filter(user=request.user)
+    listing = ApiToken.objects.filter(user=actor_of(request))
     status = 400 if form.errors else 201 if created_value else 200
-    return render(request, "accounts/tokens.html",
-                  {"form": form, "tokens": listing, "created_value": created_value}, status=status)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": listing, "created_value": created_value},
+        status=status,
+    )
 
 
 @require_POST
 @login_required
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    token = ApiToken.objects.filter(pk=pk, user=actor_of(request)).first()
     if token is None:
         raise NotFound()
-    services.revoke_token(request.user, token)  # type: ignore[arg-type]
+    services.revoke_token(actor_of(request), token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")

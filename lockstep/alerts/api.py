@@ -7,6 +7,7 @@ import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from lockstep.accounts.actor import actor_of
 from lockstep.alerts import services
 from lockstep.alerts.access import get_notification_for
 from lockstep.alerts.models import Notification
@@ -26,9 +27,16 @@ class NotificationOut(Schema):
 
     @staticmethod
     def of(item: Notification) -> NotificationOut:
-        return NotificationOut(id=item.pk, kind=item.kind, text=item.text, target_type=item.target_type,
-                               target_id=item.target_id, created_at=item.created_at,
-                               read=bool(item.is_read), to_agency=item.user_id is None)  # type: ignore[attr-defined]
+        return NotificationOut(
+            id=item.pk,
+            kind=item.kind,
+            text=item.text,
+            target_type=item.target_type,
+            target_id=item.target_id,
+            created_at=item.created_at,
+            read=bool(getattr(item, "is_read", False)),
+            to_agency=item.user_id is None,
+        )
 
 
 class InboxOut(Schema):
@@ -42,7 +50,7 @@ class MarkedOut(Schema):
 
 @router.get("", response=InboxOut, summary="The caller's notifications, newest first")
 def inbox(request: HttpRequest, unread: bool = False, limit: int = 50) -> InboxOut:
-    rows = Notification.objects.for_user(request.auth)  # type: ignore[attr-defined]
+    rows = Notification.objects.for_user(actor_of(request))
     count = rows.unread().count()
     if unread:
         rows = rows.unread()
@@ -52,11 +60,11 @@ def inbox(request: HttpRequest, unread: bool = False, limit: int = 50) -> InboxO
 
 @router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one notification read")
 def read(request: HttpRequest, notification_id: int) -> NotificationOut:
-    item = get_notification_for(request.auth, notification_id)  # type: ignore[attr-defined]
-    services.mark_read(request.auth, item)  # type: ignore[attr-defined]
-    return NotificationOut.of(get_notification_for(request.auth, notification_id))  # type: ignore[attr-defined]
+    item = get_notification_for(actor_of(request), notification_id)
+    services.mark_read(actor_of(request), item)
+    return NotificationOut.of(get_notification_for(actor_of(request), notification_id))
 
 
 @router.post("/read-all", response=MarkedOut, summary="Mark every notification read")
 def read_all(request: HttpRequest) -> MarkedOut:
-    return MarkedOut(marked=services.mark_all_read(request.auth))  # type: ignore[attr-defined]
+    return MarkedOut(marked=services.mark_all_read(actor_of(request)))

@@ -16,9 +16,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def for_user(self, user: User) -> NotificationQuerySet:
         """Addressed to the user, or to the user's agency; annotated with ``is_read`` for that user."""
         read = NotificationRead.objects.filter(notification=OuterRef("pk"), user=user)
-        return (
-            self.filter(Q(user=user) | Q(user__isnull=True, agency_id=user.agency_id))
-            .annotate(is_read=Exists(read))
+        return self.filter(Q(user=user) | Q(user__isnull=True, agency_id=user.agency_id)).annotate(
+            is_read=Exists(read)
         )
 
     def unread(self) -> NotificationQuerySet:
@@ -48,7 +47,8 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False, agency__isnull=True) | Q(user__isnull=True, agency__isnull=False),
+                condition=Q(user__isnull=False, agency__isnull=True)
+                | Q(user__isnull=True, agency__isnull=False),
                 name="notification_has_one_addressee",
             )
         ]

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lockstep.accounts.actor import actor_of
 from lockstep.alerts import services
 from lockstep.alerts.access import get_notification_for
 from lockstep.alerts.models import Notification
@@ -14,7 +15,7 @@ from lockstep.alerts.models import Notification
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.for_user(request.user)  # type: ignore[arg-type]
+    rows = Notification.objects.for_user(actor_of(request))
     if request.GET.get("unread") == "1":
         rows = rows.unread()
     return render(request, "alerts/inbox.html", {"notifications": rows[:200]})
@@ -23,10 +24,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_notification_for(request.user, pk)  # type: ignore[arg-type]
-    services.mark_read(request.user, notification)  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
-        notification = get_notification_for(request.user, pk)  # type: ignore[arg-type]
+    notification = get_notification_for(actor_of(request), pk)
+    services.mark_read(actor_of(request), notification)
+    if getattr(request, "htmx", False):
+        notification = get_notification_for(actor_of(request), pk)
         return render(request, "alerts/_notification.html", {"item": notification})
     return redirect("alerts:inbox")
 
@@ -34,5 +35,5 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def read_all(request: HttpRequest) -> HttpResponse:
-    services.mark_all_read(request.user)  # type: ignore[arg-type]
+    services.mark_all_read(actor_of(request))
     return redirect("alerts:inbox")

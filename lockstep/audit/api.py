@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from lockstep.accounts.actor import actor_of
 from lockstep.audit.models import AuditEvent
 from lockstep.audit.queries import as_record, filter_events
 from lockstep.errors import PermissionDenied
@@ -22,13 +23,30 @@ class EventsOut(Schema):
 
 
 @router.get("/events", response=EventsOut, summary="Audit events, newest first, filtered")
-def events(request: HttpRequest, agency: str = "", actor: str = "", action: str = "", since: str = "",
-           until: str = "", before: int | None = None, limit: int = 100) -> EventsOut:
-    user = request.auth  # type: ignore[attr-defined]
+def events(
+    request: HttpRequest,
+    agency: str = "",
+    actor: str = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    before: int | None = None,
+    limit: int = 100,
+) -> EventsOut:
+    user = actor_of(request)
     if not can(user, "audit.read"):
-        raise PermissionDenied(_("The audit log is for auditors, the General Secretariat and agency administrators."))
-    rows = filter_events(AuditEvent.objects.visible_to(user), agency=agency, actor=actor, action=action,
-                         since=since, until=until, before_seq=before)
+        raise PermissionDenied(
+            _("The audit log is for auditors, the General Secretariat and agency administrators.")
+        )
+    rows = filter_events(
+        AuditEvent.objects.visible_to(user),
+        agency=agency,
+        actor=actor,
+        action=action,
+        since=since,
+        until=until,
+        before_seq=before,
+    )
     limit = max(1, min(limit, 1000))
     page = list(rows[: limit + 1])
     more = len(page) > limit

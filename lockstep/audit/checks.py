@@ -15,9 +15,11 @@ from lockstep.lib.secrets_file import is_private
 def node_key_is_private(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     path = Path(settings.LOCKSTEP_NODE_KEY)
     if path.exists() and not is_private(path):
-        return [Error(
-            f"The audit node key {path} is readable by other users.",
-            hint=f"chmod 600 {path}",
-            id="lockstep.E002",
-        )]
+        return [
+            Error(
+                f"The audit node key {path} is readable by other users.",
+                hint=f"chmod 600 {path}",
+                id="lockstep.E002",
+            )
+        ]
     return []

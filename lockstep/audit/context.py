@@ -14,7 +14,7 @@ class Channel:
     ip: str | None = None
 
 
-_current: ContextVar[Channel] = ContextVar("lockstep_audit_channel", default=Channel())
+_current: ContextVar[Channel] = ContextVar("lockstep_audit_channel", default=Channel())  # noqa: B039 - frozen
 
 
 def current() -> Channel:

@@ -19,15 +19,23 @@ def _moment(name: str, value: str, *, end: bool) -> datetime.datetime:
     if parsed is None:
         day = parse_date(value)
         if day is None:
-            raise InvalidInput(_("Dates are YYYY-MM-DD or ISO 8601 date-times."), fields={
-                name: [_("Not a date: %(value)s") % {"value": value[:40]}]})
+            raise InvalidInput(
+                _("Dates are YYYY-MM-DD or ISO 8601 date-times."),
+                fields={name: [_("Not a date: %(value)s") % {"value": value[:40]}]},
+            )
         parsed = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
 
 
 def filter_events(
-    events: AuditEventQuerySet, *, agency: str = "", actor: str = "", action: str = "",
-    since: str = "", until: str = "", before_seq: int | None = None,
+    events: AuditEventQuerySet,
+    *,
+    agency: str = "",
+    actor: str = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    before_seq: int | None = None,
 ) -> AuditEventQuerySet:
     """Narrow ``events``: agency code, actor user name, action (``auth`` matches ``auth.*``), date range."""
     if agency:

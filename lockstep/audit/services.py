@@ -85,7 +85,10 @@ def _sign_checkpoint(seq: int, head_hash: str) -> Checkpoint:
     key = nodekey.load_private_key()
     public = key.public_key()
     checkpoint = Checkpoint(
-        seq=seq, event_hash=head_hash, key_id=nodekey.key_id(public), public_key=nodekey.public_key_b64(public)
+        seq=seq,
+        event_hash=head_hash,
+        key_id=nodekey.key_id(public),
+        public_key=nodekey.public_key_b64(public),
     )
     checkpoint.signature = base64.b64encode(key.sign(canonjson.encode(checkpoint.signed_payload()))).decode()
     checkpoint.save(force_insert=True)

@@ -45,31 +45,46 @@ def verify_chain(report: VerifyReport, wanted: set[int], chunk: int = 5000) -> d
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk):
         report.events += 1
         if event_hash(event.prev_hash, event.payload()) != event.hash:
-            report.findings.append(Finding(
-                "changed", event.seq,
-                f"event #{event.seq} ({event.action}) was changed: its content no longer matches its hash",
-            ))
+            report.findings.append(
+                Finding(
+                    "changed",
+                    event.seq,
+                    f"event #{event.seq} ({event.action}) was changed: its content no longer matches its hash",
+                )
+            )
             break
         if event.seq != expected_seq:
             missing = (
-                f"#{expected_seq}" if event.seq == expected_seq + 1 else f"#{expected_seq} to #{event.seq - 1}"
+                f"#{expected_seq}"
+                if event.seq == expected_seq + 1
+                else f"#{expected_seq} to #{event.seq - 1}"
             )
-            report.findings.append(Finding(
-                "deleted", expected_seq, f"event {missing} was deleted: the sequence jumps to #{event.seq}"
-            ))
+            report.findings.append(
+                Finding(
+                    "deleted",
+                    expected_seq,
+                    f"event {missing} was deleted: the sequence jumps to #{event.seq}",
+                )
+            )
             break
         if event.prev_hash != previous:
             if event.prev_hash == before_previous:
-                report.findings.append(Finding(
-                    "inserted", event.seq - 1,
-                    f"event #{event.seq - 1} was inserted: #{event.seq} links to the event before it",
-                ))
+                report.findings.append(
+                    Finding(
+                        "inserted",
+                        event.seq - 1,
+                        f"event #{event.seq - 1} was inserted: #{event.seq} links to the event before it",
+                    )
+                )
             else:
-                report.findings.append(Finding(
-                    "broken", event.seq - 1,
-                    f"the chain breaks after #{event.seq - 1}: #{event.seq} links to a hash that is not in the "
-                    f"log (#{event.seq - 1} was changed and re-hashed, or events after it were deleted)",
-                ))
+                report.findings.append(
+                    Finding(
+                        "broken",
+                        event.seq - 1,
+                        f"the chain breaks after #{event.seq - 1}: #{event.seq} links to a hash that is not in the "
+                        f"log (#{event.seq - 1} was changed and re-hashed, or events after it were deleted)",
+                    )
+                )
             break
         if event.seq in wanted:
             hashes[event.seq] = event.hash
@@ -86,33 +101,44 @@ def verify_checkpoints(report: VerifyReport, hashes: dict[int, str]) -> None:
     for checkpoint in Checkpoint.objects.order_by("seq"):
         report.checkpoints += 1
         if checkpoint.public_key != node_b64:
-            report.findings.append(Finding(
-                "checkpoint", checkpoint.seq,
-                f"checkpoint #{checkpoint.seq} is signed by key {checkpoint.key_id}, not by this node's key",
-            ))
+            report.findings.append(
+                Finding(
+                    "checkpoint",
+                    checkpoint.seq,
+                    f"checkpoint #{checkpoint.seq} is signed by key {checkpoint.key_id}, not by this node's key",
+                )
+            )
             continue
         try:
             node_public.verify(
                 base64.b64decode(checkpoint.signature), canonjson.encode(checkpoint.signed_payload())
             )
         except (InvalidSignature, ValueError):
-            report.findings.append(Finding(
-                "checkpoint", checkpoint.seq, f"checkpoint #{checkpoint.seq} has an invalid signature"
-            ))
+            report.findings.append(
+                Finding(
+                    "checkpoint", checkpoint.seq, f"checkpoint #{checkpoint.seq} has an invalid signature"
+                )
+            )
             continue
         if checkpoint.seq in hashes:
             if hashes[checkpoint.seq] != checkpoint.event_hash:
-                report.findings.append(Finding(
-                    "checkpoint", checkpoint.seq,
-                    f"the chain up to #{checkpoint.seq} differs from what checkpoint #{checkpoint.seq} signed: "
-                    "events before it were changed, inserted or deleted and the chain was re-hashed",
-                ))
+                report.findings.append(
+                    Finding(
+                        "checkpoint",
+                        checkpoint.seq,
+                        f"the chain up to #{checkpoint.seq} differs from what checkpoint #{checkpoint.seq} signed: "
+                        "events before it were changed, inserted or deleted and the chain was re-hashed",
+                    )
+                )
         elif chain_intact and checkpoint.seq > report.head_seq:
-            report.findings.append(Finding(
-                "deleted", report.head_seq + 1,
-                f"events from #{report.head_seq + 1} were deleted: checkpoint #{checkpoint.seq} signed an event "
-                f"that is no longer in the log (the log ends at #{report.head_seq})",
-            ))
+            report.findings.append(
+                Finding(
+                    "deleted",
+                    report.head_seq + 1,
+                    f"events from #{report.head_seq + 1} were deleted: checkpoint #{checkpoint.seq} signed an event "
+                    f"that is no longer in the log (the log ends at #{report.head_seq})",
+                )
+            )
 
 
 def verify() -> VerifyReport:

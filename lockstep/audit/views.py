@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lockstep.audit.models import AuditEvent
+from lockstep.accounts.actor import actor_of
+from lockstep.audit.models import AuditEvent, AuditEventQuerySet
 from lockstep.audit.queries import filter_events, jsonl_lines
 from lockstep.audit.services import record
 from lockstep.errors import InvalidInput, PermissionDenied
@@ -18,16 +21,19 @@ PAGE = 50
 FILTERS = ("agency", "actor", "action", "since", "until")
 
 
-def _filtered(request: HttpRequest) -> tuple[dict[str, str], object]:
-    if not can(request.user, "audit.read"):
-        raise PermissionDenied(_("The audit log is for auditors, the General Secretariat and agency administrators."))
+def _filtered(request: HttpRequest) -> tuple[dict[str, str], AuditEventQuerySet]:
+    if not can(actor_of(request), "audit.read"):
+        raise PermissionDenied(
+            _("The audit log is for auditors, the General Secretariat and agency administrators.")
+        )
     values = {name: request.GET.get(name, "").strip() for name in FILTERS}
     before = request.GET.get("before", "")
     if before and not before.isdigit():
         raise InvalidInput(_("'before' is an event number."), fields={"before": [_("Not a number.")]})
     events = filter_events(
-        AuditEvent.objects.visible_to(request.user),  # type: ignore[arg-type]
-        before_seq=int(before) if before else None, **values,
+        AuditEvent.objects.visible_to(actor_of(request)),
+        before_seq=int(before) if before else None,
+        **values,
     )
     return values, events
 
@@ -35,21 +41,29 @@ def _filtered(request: HttpRequest) -> tuple[dict[str, str], object]:
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
     values, rows = _filtered(request)
-    page = list(rows[: PAGE + 1])  # type: ignore[index]
+    page = list(rows[: PAGE + 1])
     more = len(page) > PAGE
     page = page[:PAGE]
-    return render(request, "audit/events.html", {
-        "events": page, "filters": values, "scope": audit_scope(request.user),
-        "next_before": page[-1].seq if more else None,
-        "query": "&".join(f"{key}={value}" for key, value in values.items() if value),
-    })
+    return render(
+        request,
+        "audit/events.html",
+        {
+            "events": page,
+            "filters": values,
+            "scope": audit_scope(actor_of(request)),
+            "next_before": page[-1].seq if more else None,
+            "query": urlencode({key: value for key, value in values.items() if value}),
+        },
+    )
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     values, rows = _filtered(request)
-    record(request.user, "audit.exported", None, **{key: value for key, value in values.items() if value})  # type: ignore[arg-type]
-    response = StreamingHttpResponse(jsonl_lines(rows), content_type="application/x-ndjson")  # type: ignore[arg-type]
+    record(
+        actor_of(request), "audit.exported", None, **{key: value for key, value in values.items() if value}
+    )
+    response = StreamingHttpResponse(jsonl_lines(rows), content_type="application/x-ndjson")
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response["Content-Disposition"] = f'attachment; filename="lockstep-audit-{stamp}.jsonl"'
     return response

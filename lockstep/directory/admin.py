@@ -57,19 +57,21 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class LockstepUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[misc]
+class LockstepUserAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "agency", "email", "is_active", "last_login"]
     list_filter = ["is_active", "agency__kind"]
     search_fields = ["username", "email", "agency__code"]
     autocomplete_fields = ["agency"]
     inlines = [RoleGrantInline]
-    fieldsets = (  # type: ignore[assignment]
+    fieldsets = (
         (None, {"fields": ("username", "password", "agency")}),
         ("Person", {"fields": ("first_name", "last_name", "email")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "agency", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "agency", "password1", "password2")}),
+    )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts are deactivated, never deleted: the audit log refers to them

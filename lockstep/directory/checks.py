@@ -19,9 +19,11 @@ def general_secretariat_exists(app_configs: Any = None, **kwargs: Any) -> list[C
     except DatabaseError:
         return []  # not migrated yet
     if count != 1:
-        return [Warning(
-            "There is no General Secretariat agency.",
-            hint="Run `lockstep migrate`: the directory's data migration creates it.",
-            id="lockstep.W001",
-        )]
+        return [
+            Warning(
+                "There is no General Secretariat agency.",
+                hint="Run `lockstep migrate`: the directory's data migration creates it.",
+                id="lockstep.W001",
+            )
+        ]
     return []

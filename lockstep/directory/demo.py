@@ -14,14 +14,45 @@ from lockstep.directory import services
 from lockstep.directory.models import Agency, AgencyKind, Channel, ContactPoint, Country, Region, Role, User
 from lockstep.policy.models import Community, CommunityKind
 
-DEMO_PASSWORD = "lockstep-demo-2026"
+DEMO_PASSWORD = "lockstep-demo-2026"  # noqa: S105 - published on purpose: demo nodes only
 
 # 19 participating NCBs in Africa, and a few elsewhere.
-AFRICA = ["AO", "BJ", "BF", "CM", "CI", "CD", "GA", "GH", "KE", "MU", "MZ", "NG", "RW", "SN", "ZA", "TZ", "UG",
-          "ZM", "ZW"]
+AFRICA = [
+    "AO",
+    "BJ",
+    "BF",
+    "CM",
+    "CI",
+    "CD",
+    "GA",
+    "GH",
+    "KE",
+    "MU",
+    "MZ",
+    "NG",
+    "RW",
+    "SN",
+    "ZA",
+    "TZ",
+    "UG",
+    "ZM",
+    "ZW",
+]
 ELSEWHERE = ["FR", "BR", "SG", "AE"]
-LANGUAGES = {"AO": "pt,en", "BJ": "fr,en", "BF": "fr", "CM": "fr,en", "CI": "fr", "CD": "fr", "GA": "fr",
-             "MZ": "pt,en", "SN": "fr", "FR": "fr,en", "BR": "pt,es,en", "AE": "ar,en"}
+LANGUAGES = {
+    "AO": "pt,en",
+    "BJ": "fr,en",
+    "BF": "fr",
+    "CM": "fr,en",
+    "CI": "fr",
+    "CD": "fr",
+    "GA": "fr",
+    "MZ": "pt,en",
+    "SN": "fr",
+    "FR": "fr,en",
+    "BR": "pt,es,en",
+    "AE": "ar,en",
+}
 
 
 @dataclass(frozen=True)
@@ -75,14 +106,30 @@ def _contact(agency: Agency, country: Country) -> None:
     if ContactPoint.objects.filter(agency=agency).exists():
         return
     handle = agency.code.lower()
-    services.save_contact_point(None, agency, {
-        "country": country, "channel": Channel.EMAIL, "address": f"247@{handle}.example", "hours": "24/7",
-        "languages": LANGUAGES.get(country.code, "en"), "notes": "Demo contact point (fictional).",
-    })
-    services.save_contact_point(None, agency, {
-        "country": country, "channel": Channel.SECURE_MESSAGING, "address": f"lockstep:{agency.code}",
-        "hours": "24/7", "languages": LANGUAGES.get(country.code, "en"), "notes": "",
-    })
+    services.save_contact_point(
+        None,
+        agency,
+        {
+            "country": country,
+            "channel": Channel.EMAIL,
+            "address": f"247@{handle}.example",
+            "hours": "24/7",
+            "languages": LANGUAGES.get(country.code, "en"),
+            "notes": "Demo contact point (fictional).",
+        },
+    )
+    services.save_contact_point(
+        None,
+        agency,
+        {
+            "country": country,
+            "channel": Channel.SECURE_MESSAGING,
+            "address": f"lockstep:{agency.code}",
+            "hours": "24/7",
+            "languages": LANGUAGES.get(country.code, "en"),
+            "notes": "",
+        },
+    )
 
 
 def load_directory() -> list[DemoUser]:
@@ -100,15 +147,25 @@ def load_directory() -> list[DemoUser]:
         _agency(code, name, AgencyKind.PARTNER, agreement_reference=reference, agreement_expires_on=expires)
     gs = Agency.objects.get(kind=AgencyKind.GENERAL_SECRETARIAT)
     Community.objects.get_or_create(
-        code="AFRICA", defaults={"name": "Africa region", "kind": CommunityKind.REGION, "region": Region.AFRICA,
-                                 "owner": gs},
+        code="AFRICA",
+        defaults={
+            "name": "Africa region",
+            "kind": CommunityKind.REGION,
+            "region": Region.AFRICA,
+            "owner": gs,
+        },
     )
     for spec in USERS:
         if User.objects.filter(username=spec.username).exists():
             continue
         services.create_user(
-            None, username=spec.username, agency=Agency.objects.get(code=spec.agency), roles=spec.roles,
-            password=DEMO_PASSWORD, email=f"{spec.username}@lockstep.example", first_name=spec.first_name,
+            None,
+            username=spec.username,
+            agency=Agency.objects.get(code=spec.agency),
+            roles=spec.roles,
+            password=DEMO_PASSWORD,
+            email=f"{spec.username}@lockstep.example",
+            first_name=spec.first_name,
             last_name=spec.last_name,
         )
     return USERS

@@ -22,7 +22,8 @@ class UserCreateForm(RolesForm):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. The user changes it after signing in."),
     )
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
@@ -43,6 +44,7 @@ class ContactPointForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     address = forms.CharField(label=_("Number or address"), max_length=200)
     hours = forms.CharField(label=_("Hours"), max_length=100, initial="24/7")
-    languages = forms.CharField(label=_("Languages"), max_length=100,
-                                help_text=_("ISO 639-1 codes separated by commas, e.g. en,fr."))
+    languages = forms.CharField(
+        label=_("Languages"), max_length=100, help_text=_("ISO 639-1 codes separated by commas, e.g. en,fr.")
+    )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

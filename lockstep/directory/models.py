@@ -66,7 +66,10 @@ class Agency(models.Model):
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="agencies"
     )
     region = models.CharField(
-        _("region served"), max_length=24, choices=Region.choices, blank=True,
+        _("region served"),
+        max_length=24,
+        choices=Region.choices,
+        blank=True,
         help_text=_("For regional bodies: the region they serve."),
     )
     agreement_reference = models.CharField(_("agreement reference"), max_length=100, blank=True)
@@ -81,9 +84,7 @@ class Agency(models.Model):
         ordering = ["code"]
         verbose_name_plural = _("agencies")
         constraints = [
-            models.UniqueConstraint(
-                fields=["country"], condition=Q(kind="ncb"), name="one_ncb_per_country"
-            ),
+            models.UniqueConstraint(fields=["country"], condition=Q(kind="ncb"), name="one_ncb_per_country"),
             models.UniqueConstraint(
                 fields=["kind"], condition=Q(kind="general_secretariat"), name="one_general_secretariat"
             ),
@@ -167,7 +168,7 @@ OPERATIONAL_ROLES = frozenset({Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role
 class User(AbstractUser):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users")
 
-    objects: UserManager[User] = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     REQUIRED_FIELDS = ["email", "agency"]
 

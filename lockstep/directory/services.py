@@ -36,9 +36,15 @@ def _require(actor: User | None, action: str, obj: Any = None) -> None:
 
 # --- agencies -------------------------------------------------------------------------------------------
 
+
 def check_agency(
-    *, code: str, kind: str, country: Country | None, agreement_reference: str,
-    agreement_expires_on: datetime.date | None, exclude_pk: int | None = None,
+    *,
+    code: str,
+    kind: str,
+    country: Country | None,
+    agreement_reference: str,
+    agreement_expires_on: datetime.date | None,
+    exclude_pk: int = 0,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not code or not code.replace("-", "").replace("_", "").isalnum() or code != code.upper():
@@ -68,7 +74,9 @@ def onboard_agency(actor: User | None, **fields: Any) -> Agency:
     """Create an agency (GS administrators, or the command line)."""
     _require(actor, "agency.manage")
     check_agency(
-        code=fields.get("code", ""), kind=fields.get("kind", ""), country=fields.get("country"),
+        code=fields.get("code", ""),
+        kind=fields.get("kind", ""),
+        country=fields.get("country"),
         agreement_reference=fields.get("agreement_reference", ""),
         agreement_expires_on=fields.get("agreement_expires_on"),
     )
@@ -84,9 +92,12 @@ def update_agency(actor: User | None, agency: Agency, **changes: Any) -> Agency:
         raise Conflict(_("The General Secretariat cannot change kind."))
     merged = {**_agency_fields(agency), **changes}
     check_agency(
-        code=merged["code"], kind=merged["kind"], country=merged["country"],
+        code=merged["code"],
+        kind=merged["kind"],
+        country=merged["country"],
         agreement_reference=merged["agreement_reference"],
-        agreement_expires_on=merged["agreement_expires_on"], exclude_pk=agency.pk,
+        agreement_expires_on=merged["agreement_expires_on"],
+        exclude_pk=agency.pk,
     )
     before = _agency_details(agency)
     with transaction.atomic():
@@ -101,41 +112,63 @@ def update_agency(actor: User | None, agency: Agency, **changes: Any) -> Agency:
 
 def _agency_fields(agency: Agency) -> dict[str, Any]:
     return {
-        "code": agency.code, "kind": agency.kind, "country": agency.country,
-        "agreement_reference": agency.agreement_reference, "agreement_expires_on": agency.agreement_expires_on,
+        "code": agency.code,
+        "kind": agency.kind,
+        "country": agency.country,
+        "agreement_reference": agency.agreement_reference,
+        "agreement_expires_on": agency.agreement_expires_on,
     }
 
 
 def _agency_details(agency: Agency) -> dict[str, Any]:
     return {
-        "code": agency.code, "name": agency.name, "kind": agency.kind, "country": agency.country_id,
-        "region": agency.region, "agreement_reference": agency.agreement_reference,
-        "agreement_expires_on": agency.agreement_expires_on, "is_active": agency.is_active,
+        "code": agency.code,
+        "name": agency.name,
+        "kind": agency.kind,
+        "country": agency.country_id,
+        "region": agency.region,
+        "agreement_reference": agency.agreement_reference,
+        "agreement_expires_on": agency.agreement_expires_on,
+        "is_active": agency.is_active,
     }
 
 
 # --- users and roles ------------------------------------------------------------------------------------
 
+
 def check_roles(agency: Agency, roles: Iterable[str]) -> list[str]:
     roles = sorted(set(roles))
     unknown = [role for role in roles if role not in Role.values]
     if unknown:
-        raise InvalidInput(_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}, fields={
-            "roles": [_("Roles are: %(roles)s") % {"roles": ", ".join(Role.values)}]})
+        raise InvalidInput(
+            _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)},
+            fields={"roles": [_("Roles are: %(roles)s") % {"roles": ", ".join(Role.values)}]},
+        )
     if Role.REVIEWER in roles and not agency.is_general_secretariat:
-        raise InvalidInput(_("Only General Secretariat users can be reviewers."), fields={
-            "roles": [_("Only General Secretariat users can be reviewers.")]})
+        raise InvalidInput(
+            _("Only General Secretariat users can be reviewers."),
+            fields={"roles": [_("Only General Secretariat users can be reviewers.")]},
+        )
     if agency.is_partner and not set(roles) <= PARTNER_ROLES:
-        raise InvalidInput(_("Partner users can be officers, analysts or agency administrators."), fields={
-            "roles": [_("Partner users can be officers, analysts or agency administrators.")]})
+        raise InvalidInput(
+            _("Partner users can be officers, analysts or agency administrators."),
+            fields={"roles": [_("Partner users can be officers, analysts or agency administrators.")]},
+        )
     if not roles:
         raise InvalidInput(_("Give the user at least one role."), fields={"roles": [_("Required.")]})
     return roles
 
 
 def create_user(
-    actor: User | None, *, username: str, agency: Agency, roles: Iterable[str], password: str | None,
-    email: str = "", first_name: str = "", last_name: str = "",
+    actor: User | None,
+    *,
+    username: str,
+    agency: Agency,
+    roles: Iterable[str],
+    password: str | None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
 ) -> User:
     """Create a user of ``agency`` with ``roles``; agency administrators create users of their own agency."""
     _require(actor, "user.manage", agency)
@@ -145,7 +178,9 @@ def create_user(
         errors["username"] = [_("Give a user name of at most 150 characters.")]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("This user name is taken.")]
-    candidate = User(username=username, email=email, first_name=first_name, last_name=last_name, agency=agency)
+    candidate = User(
+        username=username, email=email, first_name=first_name, last_name=last_name, agency=agency
+    )
     if password is not None:
         try:
             validate_password(password, candidate)
@@ -165,8 +200,12 @@ def create_user(
             raise Conflict(_("This user name is taken.")) from None
         RoleGrant.objects.bulk_create([RoleGrant(user=candidate, role=role) for role in role_list])
         record(actor, "user.created", candidate, agency=agency.code, roles=role_list)
-        _notify_user(candidate, "account", _("Your Lockstep account was created with the roles: %(roles)s.")
-                     % {"roles": ", ".join(role_list)})
+        _notify_user(
+            candidate,
+            "account",
+            _("Your Lockstep account was created with the roles: %(roles)s.")
+            % {"roles": ", ".join(role_list)},
+        )
     return candidate
 
 
@@ -174,8 +213,11 @@ def set_roles(actor: User | None, user: User, roles: Iterable[str]) -> User:
     _require(actor, "user.manage", user)
     role_list = check_roles(user.agency, roles)
     before = sorted(user.roles)
-    if actor is not None and actor.pk == user.pk and Role.AGENCY_ADMIN in before and (
-        Role.AGENCY_ADMIN not in role_list
+    if (
+        actor is not None
+        and actor.pk == user.pk
+        and Role.AGENCY_ADMIN in before
+        and (Role.AGENCY_ADMIN not in role_list)
     ):
         raise Conflict(_("You cannot remove your own administrator role."))
     with transaction.atomic():
@@ -235,6 +277,7 @@ def _notify_user(user: User, kind: str, text: str) -> None:
 
 # --- contact points -------------------------------------------------------------------------------------
 
+
 def check_contact_point(fields: dict[str, Any]) -> None:
     from lockstep.directory.models import Channel
 
@@ -255,9 +298,12 @@ def save_contact_point(
 ) -> ContactPoint:
     _require(actor, "contact_point.manage", agency)
     check_contact_point(fields)
-    fields = {**fields, "languages": ",".join(
-        code.strip().lower() for code in str(fields["languages"]).split(",") if code.strip()
-    )}
+    fields = {
+        **fields,
+        "languages": ",".join(
+            code.strip().lower() for code in str(fields["languages"]).split(",") if code.strip()
+        ),
+    }
     fields.setdefault("country", agency.country)
     if fields["country"] is None:
         raise InvalidInput(_("Choose the country served."), fields={"country": [_("Required.")]})
@@ -267,8 +313,14 @@ def save_contact_point(
         for name, value in fields.items():
             setattr(contact, name, value)
         contact.save()
-        record(actor, "contact_point.created" if created else "contact_point.updated", contact,
-               agency=agency.code, channel=contact.channel, country=contact.country_id)
+        record(
+            actor,
+            "contact_point.created" if created else "contact_point.updated",
+            contact,
+            agency=agency.code,
+            channel=contact.channel,
+            country=contact.country_id,
+        )
     return contact
 
 

@@ -16,5 +16,7 @@ urlpatterns = [
     path("users/new/", views.user_new, name="user-new"),
     path("users/<int:pk>/", views.user, name="user"),
     path("users/<int:pk>/active/", views.user_active, name="user-active"),
-    path("users/<int:pk>/reset-second-factor/", views.user_reset_second_factor, name="user-reset-second-factor"),
+    path(
+        "users/<int:pk>/reset-second-factor/", views.user_reset_second_factor, name="user-reset-second-factor"
+    ),
 ]

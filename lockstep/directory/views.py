@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lockstep.accounts.actor import actor_of
 from lockstep.directory import access, services
 from lockstep.directory.forms import ContactPointForm, RolesForm, UserCreateForm
 from lockstep.directory.models import Agency, Country, Region
@@ -25,13 +26,14 @@ def countries(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(region=region)
     if request.GET.get("member") == "1":
         rows = rows.filter(member=True)
-    return render(request, "directory/countries.html",
-                  {"countries": rows, "regions": Region.choices, "region": region})
+    return render(
+        request, "directory/countries.html", {"countries": rows, "regions": Region.choices, "region": region}
+    )
 
 
 @login_required
 def agencies(request: HttpRequest) -> HttpResponse:
-    rows = access.agencies_for(request.user)  # type: ignore[arg-type]
+    rows = access.agencies_for(actor_of(request))
     kind = request.GET.get("kind", "")
     if kind:
         rows = rows.filter(kind=kind)
@@ -40,20 +42,25 @@ def agencies(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency(request: HttpRequest, code: str) -> HttpResponse:
-    actor = request.user
-    item = access.get_agency_for(actor, code)  # type: ignore[arg-type]
-    contacts = access.contact_points_for(actor).filter(agency=item)  # type: ignore[arg-type]
-    return render(request, "directory/agency.html", {
-        "agency": item, "contacts": contacts,
-        "may_manage_contacts": can(actor, "contact_point.manage", item),
-    })
+    actor = actor_of(request)
+    item = access.get_agency_for(actor, code)
+    contacts = access.contact_points_for(actor).filter(agency=item)
+    return render(
+        request,
+        "directory/agency.html",
+        {
+            "agency": item,
+            "contacts": contacts,
+            "may_manage_contacts": can(actor, "contact_point.manage", item),
+        },
+    )
 
 
 @login_required
 def contact_points(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "contact_point.view"):
+    if not can(actor_of(request), "contact_point.view"):
         raise PermissionDenied(_("Contact points are shown to law-enforcement agencies only."))
-    rows = access.contact_points_for(request.user)  # type: ignore[arg-type]
+    rows = access.contact_points_for(actor_of(request))
     country = request.GET.get("country", "").upper()
     if country:
         rows = rows.filter(country_id=country)
@@ -62,70 +69,77 @@ def contact_points(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contact_point_new(request: HttpRequest, code: str) -> HttpResponse:
-    item = access.get_agency_for(request.user, code)  # type: ignore[arg-type]
-    if not can(request.user, "contact_point.manage", item):
+    item = access.get_agency_for(actor_of(request), code)
+    if not can(actor_of(request), "contact_point.manage", item):
         raise PermissionDenied()
     form = ContactPointForm(request.POST or None, initial={"country": item.country_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_contact_point(request.user, item, form.cleaned_data)  # type: ignore[arg-type]
+            services.save_contact_point(actor_of(request), item, form.cleaned_data)
         except LockstepError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("The contact point was saved."))
             return redirect("directory:agency", code=item.code)
-    return render(request, "directory/contact_point_form.html", {"form": form, "agency": item},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "directory/contact_point_form.html",
+        {"form": form, "agency": item},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def contact_point_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = access.get_contact_point_for(request.user, pk, write=True)  # type: ignore[arg-type]
+    contact = access.get_contact_point_for(actor_of(request), pk, write=True)
     initial = {name: getattr(contact, name) for name in ("channel", "address", "hours", "languages", "notes")}
     form = ContactPointForm(request.POST or None, initial={**initial, "country": contact.country_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_contact_point(request.user, contact.agency, form.cleaned_data, contact)  # type: ignore[arg-type]
+            services.save_contact_point(actor_of(request), contact.agency, form.cleaned_data, contact)
         except LockstepError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("The contact point was saved."))
             return redirect("directory:agency", code=contact.agency.code)
-    return render(request, "directory/contact_point_form.html",
-                  {"form": form, "agency": contact.agency, "contact": contact},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "directory/contact_point_form.html",
+        {"form": form, "agency": contact.agency, "contact": contact},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
 @login_required
 def contact_point_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = access.get_contact_point_for(request.user, pk, write=True)  # type: ignore[arg-type]
+    contact = access.get_contact_point_for(actor_of(request), pk, write=True)
     code = contact.agency.code
-    services.delete_contact_point(request.user, contact)  # type: ignore[arg-type]
+    services.delete_contact_point(actor_of(request), contact)
     messages.success(request, _("The contact point was deleted."))
     return redirect("directory:agency", code=code)
 
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "user.manage", request.user.agency):  # type: ignore[union-attr]
+    if not can(actor_of(request), "user.manage", actor_of(request).agency):
         raise PermissionDenied(_("Only agency administrators manage users."))
-    rows = access.manageable_users(request.user)  # type: ignore[arg-type]
+    rows = access.manageable_users(actor_of(request))
     return render(request, "directory/users.html", {"users": rows})
 
 
 @login_required
 def user_new(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    if not can(actor, "user.manage", actor.agency):  # type: ignore[union-attr]
+    actor = actor_of(request)
+    if not can(actor, "user.manage", actor.agency):
         raise PermissionDenied(_("Only agency administrators manage users."))
     choices = Agency.objects.all() if can(actor, "agency.manage") else None
     form = UserCreateForm(request.POST or None, agencies=choices)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        target_agency = data.pop("agency", None) or actor.agency  # type: ignore[union-attr]
+        target_agency = data.pop("agency", None) or actor.agency
         try:
-            created = services.create_user(actor, agency=target_agency, **data)  # type: ignore[arg-type]
+            created = services.create_user(actor, agency=target_agency, **data)
         except LockstepError as exc:
             add_errors(form, exc)
         else:
@@ -136,36 +150,37 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user(request: HttpRequest, pk: int) -> HttpResponse:
-    target = access.get_user_for(request.user, pk)  # type: ignore[arg-type]
+    target = access.get_user_for(actor_of(request), pk)
     form = RolesForm(request.POST or None, initial={"roles": sorted(target.roles)})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_roles(request.user, target, form.cleaned_data["roles"])  # type: ignore[arg-type]
+            services.set_roles(actor_of(request), target, form.cleaned_data["roles"])
         except LockstepError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("The roles were saved."))
             return redirect("directory:user", pk=target.pk)
-    return render(request, "directory/user.html", {"target": target, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "directory/user.html", {"target": target, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
 @login_required
 def user_active(request: HttpRequest, pk: int) -> HttpResponse:
-    target = access.get_user_for(request.user, pk)  # type: ignore[arg-type]
+    target = access.get_user_for(actor_of(request), pk)
     active = request.POST.get("active") == "1"
-    services.set_active(request.user, target, active)  # type: ignore[arg-type]
-    messages.success(request, _("The account was activated.") if active else _("The account was deactivated."))
+    services.set_active(actor_of(request), target, active)
+    messages.success(
+        request, _("The account was activated.") if active else _("The account was deactivated.")
+    )
     return redirect("directory:user", pk=target.pk)
 
 
 @require_POST
 @login_required
 def user_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    target = access.get_user_for(request.user, pk)  # type: ignore[arg-type]
-    services.reset_second_factor(request.user, target)  # type: ignore[arg-type]
+    target = access.get_user_for(actor_of(request), pk)
+    services.reset_second_factor(actor_of(request), target)
     messages.success(request, _("The second factor was reset."))
     return redirect("directory:user", pk=target.pk)
-
-

@@ -43,5 +43,5 @@ def read_secret(prompt: str, *, confirm: bool = True) -> str:
     else:
         value = sys.stdin.readline().rstrip("\r\n")
     if not value:
-        raise CommandError("No password given (pipe it on standard input, e.g. `echo \"$PW\" | lockstep ...`).")
+        raise CommandError('No password given (pipe it on standard input, e.g. `echo "$PW" | lockstep ...`).')
     return value

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from lockstep.accounts.actor import actor_of
 from lockstep.directory.api import AgencyOut
 from lockstep.directory.models import Agency
 from lockstep.errors import InvalidInput, PermissionDenied
@@ -37,10 +38,13 @@ class PreviewOut(Schema):
     recipients: list[AgencyOut]
 
 
-@router.post("/preview-recipients", response=PreviewOut,
-             summary="Which agencies a record with this Marking would reach (the caller's agency owns it)")
+@router.post(
+    "/preview-recipients",
+    response=PreviewOut,
+    summary="Which agencies a record with this Marking would reach (the caller's agency owns it)",
+)
 def preview(request: HttpRequest, payload: MarkingIn) -> PreviewOut:
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = actor_of(request)
     if not is_operational(actor):
         raise PermissionDenied()
     codes = [code.upper() for code in payload.recipients]
@@ -55,7 +59,11 @@ def preview(request: HttpRequest, payload: MarkingIn) -> PreviewOut:
         )
         if community is None:
             raise InvalidInput(_("Unknown community."), fields={"community": [payload.community]})
-    spec = MarkingSpec(owner=actor.agency, recipients=recipients, community=community,
-                       **payload.dict(exclude={"recipients", "community"}))
+    spec = MarkingSpec(
+        owner=actor.agency,
+        recipients=recipients,
+        community=community,
+        **payload.dict(exclude={"recipients", "community"}),
+    )
     agencies = preview_recipients(spec)
     return PreviewOut(count=len(agencies), recipients=[AgencyOut.of(agency) for agency in agencies])

@@ -56,7 +56,9 @@ def check_marking(spec: MarkingSpec) -> None:
         fail("audience", _("TLP:RED may only go to named recipient agencies."))
     inactive = [agency.code for agency in spec.recipients if not agency.can_act()]
     if inactive:
-        fail("recipients", _("These agencies cannot receive data: %(codes)s") % {"codes": ", ".join(inactive)})
+        fail(
+            "recipients", _("These agencies cannot receive data: %(codes)s") % {"codes": ", ".join(inactive)}
+        )
     if spec.source_reliability not in SourceReliability.values:
         fail("source_reliability", _("Source reliability is a letter from A to F."))
     if spec.info_credibility not in InfoCredibility.values:
@@ -76,7 +78,9 @@ def resolve(
     if audience == Audience.RECIPIENTS:
         ids |= set(active.filter(pk__in=[agency.pk for agency in recipients]).values_list("pk", flat=True))
     elif audience == Audience.COMMUNITY and community is not None:
-        ids |= set(active.filter(pk__in=community.member_agencies().values("pk")).values_list("pk", flat=True))
+        ids |= set(
+            active.filter(pk__in=community.member_agencies().values("pk")).values_list("pk", flat=True)
+        )
     elif audience == Audience.MEMBERS:
         ids |= set(active.members().values_list("pk", flat=True))
     elif audience == Audience.EVERYONE:

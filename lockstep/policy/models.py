@@ -104,7 +104,9 @@ class MarkingQuerySet(models.QuerySet["Marking"]):
 class Marking(models.Model):
     owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="owned_markings")
     tlp = models.CharField("TLP", max_length=16, choices=TLP.choices, default=TLP.AMBER)
-    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.OWNER)
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.OWNER
+    )
     recipients = models.ManyToManyField(Agency, blank=True, related_name="received_markings")
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, null=True, blank=True, related_name="markings"
@@ -116,7 +118,9 @@ class Marking(models.Model):
         _("source reliability"), max_length=1, choices=SourceReliability.choices, default=SourceReliability.F
     )
     info_credibility = models.CharField(
-        _("information credibility"), max_length=1, choices=InfoCredibility.choices,
+        _("information credibility"),
+        max_length=1,
+        choices=InfoCredibility.choices,
         default=InfoCredibility.UNKNOWN,
     )
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)

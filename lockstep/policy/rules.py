@@ -15,12 +15,7 @@ if TYPE_CHECKING:
 
 def is_active_actor(actor: Any) -> bool:
     """A signed-in, active user whose agency may act today (not suspended, partner agreement not expired)."""
-    return (
-        isinstance(actor, User)
-        and actor.is_authenticated
-        and actor.is_active
-        and actor.agency.can_act()
-    )
+    return isinstance(actor, User) and actor.is_authenticated and actor.is_active and actor.agency.can_act()
 
 
 def is_operational(actor: Any) -> bool:
@@ -78,6 +73,7 @@ def visible_agencies_q(actor: Any) -> Q:
 
 # --- can(actor, action, obj) ----------------------------------------------------------------------------
 
+
 def _marking_view(actor: User, marking: Marking) -> bool:
     from lockstep.policy.models import Marking
 
@@ -93,9 +89,7 @@ def _marking_export(actor: User, marking: Marking) -> bool:
 
     if marking.owner_id == actor.agency_id:
         return is_operational(actor) and marking.tlp != TLP.RED
-    return (
-        marking.tlp != TLP.RED and not marking.no_onward_dissemination and _marking_view(actor, marking)
-    )
+    return marking.tlp != TLP.RED and not marking.no_onward_dissemination and _marking_view(actor, marking)
 
 
 def _marking_share_onward(actor: User, marking: Marking) -> bool:

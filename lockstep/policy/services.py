@@ -38,5 +38,7 @@ def release(actor: User, marking: Marking, target: models.Model) -> list[str]:
     """Record, in the audit log, the concrete agencies ``target`` is released to; returns their codes."""
     with transaction.atomic():
         codes = list(resolve_marking(marking).values_list("code", flat=True))
-        record(actor, "marking.released", target, tlp=marking.tlp, audience=marking.audience, recipients=codes)
+        record(
+            actor, "marking.released", target, tlp=marking.tlp, audience=marking.audience, recipients=codes
+        )
     return codes

@@ -16,8 +16,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         from lockstep.alerts.models import Notification
 
-        data["unread_count"] = Notification.objects.for_user(user).unread().count()  # type: ignore[arg-type]
+        data["unread_count"] = Notification.objects.for_user(user).unread().count()
         data["may_read_audit"] = can(user, "audit.read")
-        data["may_manage_users"] = can(user, "user.manage", user.agency)  # type: ignore[union-attr]
+        data["may_manage_users"] = can(user, "user.manage", user.agency)
         data["may_admin"] = can(user, "admin.access")
     return data

@@ -7,18 +7,19 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from lockstep.accounts.actor import actor_of
 from lockstep.alerts.models import Notification
 from lockstep.audit.models import AuditEvent
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = actor_of(request)
     context = {
-        "agency": user.agency,  # type: ignore[union-attr]
-        "roles": sorted(user.roles),  # type: ignore[union-attr]
-        "notifications": Notification.objects.for_user(user)[:8],  # type: ignore[arg-type]
-        "activity": AuditEvent.objects.visible_to(user).filter(actor=user)[:10],  # type: ignore[arg-type]
+        "agency": user.agency,
+        "roles": sorted(user.roles),
+        "notifications": Notification.objects.for_user(user)[:8],
+        "activity": AuditEvent.objects.visible_to(user).filter(actor=user)[:10],
     }
     return render(request, "web/dashboard.html", context)
 

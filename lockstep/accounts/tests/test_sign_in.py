@@ -37,7 +37,9 @@ def test_a_valid_code_completes_the_sign_in(world: Any, client: Client) -> None:
     response = client.post("/accounts/verify/", {"code": _code(device)})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    actions = list(AuditEvent.objects.filter(actor=world.owner).order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(actor=world.owner).order_by("seq").values_list("action", flat=True)
+    )
     assert actions == ["auth.signed_in", "auth.second_factor_verified"]
 
 

@@ -17,8 +17,9 @@ from lockstep.errors import InvalidInput, PermissionDenied
 
 
 def _api(client: Client, method: str, path: str, token: str, **kwargs: Any) -> Any:
-    return getattr(client, method)(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {token}",
-                                   content_type="application/json", **kwargs)
+    return getattr(client, method)(
+        f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json", **kwargs
+    )
 
 
 def test_only_a_digest_of_the_token_is_stored(world: Any) -> None:
@@ -102,12 +103,15 @@ def test_users_revoke_only_their_own_tokens_or_their_agency_admin_does(world: An
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
 
 
-@pytest.mark.parametrize(("fields", "bad"), [
-    ({"name": "", "scope": "read", "days": 3}, "name"),
-    ({"name": "x", "scope": "admin", "days": 3}, "scope"),
-    ({"name": "x", "scope": "read", "days": 0}, "days"),
-    ({"name": "x", "scope": "read", "days": 100_000}, "days"),
-])
+@pytest.mark.parametrize(
+    ("fields", "bad"),
+    [
+        ({"name": "", "scope": "read", "days": 3}, "name"),
+        ({"name": "x", "scope": "admin", "days": 3}, "scope"),
+        ({"name": "x", "scope": "read", "days": 0}, "days"),
+        ({"name": "x", "scope": "read", "days": 100_000}, "days"),
+    ],
+)
 def test_bad_token_requests_are_refused(world: Any, fields: dict[str, Any], bad: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         create_token(world.owner, world.owner, **fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from typing import Any
 
@@ -37,7 +38,7 @@ def _first(report: Any) -> tuple[str, int]:
 
 def test_each_event_links_to_the_previous_one(events: list[AuditEvent]) -> None:
     ordered = list(AuditEvent.objects.order_by("seq"))
-    for previous, current in zip(ordered, ordered[1:], strict=False):
+    for previous, current in itertools.pairwise(ordered):
         assert current.prev_hash == previous.hash
         assert current.seq == previous.seq + 1
         assert current.hash == event_hash(current.prev_hash, current.payload())
@@ -79,8 +80,14 @@ def _drop_unique_prev_hash() -> None:
 def test_the_database_refuses_a_fork_of_the_chain(events: list[AuditEvent]) -> None:
     from django.db import IntegrityError, transaction
 
-    twin = AuditEvent(seq=events[-1].seq + 1, actor_label="x", action="test.fork", details={}, via="web",
-                      prev_hash=events[-2].hash)
+    twin = AuditEvent(
+        seq=events[-1].seq + 1,
+        actor_label="x",
+        action="test.fork",
+        details={},
+        via="web",
+        prev_hash=events[-2].hash,
+    )
     twin.hash = event_hash(twin.prev_hash, twin.payload())
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save(force_insert=True)
@@ -93,19 +100,36 @@ def test_verify_names_an_inserted_event(events: list[AuditEvent]) -> None:
     last = events[-1].seq
     for seq in range(last, at - 1, -1):
         _raw("UPDATE audit_auditevent SET seq = %s WHERE seq = %s", [seq + 1, seq])
-    forged = AuditEvent(seq=at, actor_label="mallory", action="test.forged", details={}, via="web",
-                        prev_hash=events[2].hash, agency_code="")
+    forged = AuditEvent(
+        seq=at,
+        actor_label="mallory",
+        action="test.forged",
+        details={},
+        via="web",
+        prev_hash=events[2].hash,
+        agency_code="",
+    )
     forged.hash = event_hash(forged.prev_hash, forged.payload())
     _raw(
         "INSERT INTO audit_auditevent (seq, at, actor_label, agency_code, action, target_type, target_id, "
         "target_label, details, via, ip, prev_hash, hash) VALUES (%s, %s, %s, '', %s, '', '', '', %s, %s, '', %s, %s)",
-        [forged.seq, forged.at, forged.actor_label, forged.action, "{}", forged.via, forged.prev_hash, forged.hash],
+        [
+            forged.seq,
+            forged.at,
+            forged.actor_label,
+            forged.action,
+            "{}",
+            forged.via,
+            forged.prev_hash,
+            forged.hash,
+        ],
     )
     assert _first(verify()) == ("inserted", at)
 
 
-def test_verify_detects_a_rehashed_rewrite_through_the_signed_checkpoint(events: list[AuditEvent],
-                                                                         settings: Any) -> None:
+def test_verify_detects_a_rehashed_rewrite_through_the_signed_checkpoint(
+    events: list[AuditEvent], settings: Any
+) -> None:
     checkpoint = write_checkpoint()
     assert checkpoint is not None and checkpoint.seq == events[-1].seq
     # Rewrite event 3 and re-hash everything after it: the chain alone looks whole again.
@@ -116,8 +140,10 @@ def test_verify_detects_a_rehashed_rewrite_through_the_signed_checkpoint(events:
         if row.seq == events[2].seq:
             row.details = {"step": 1000}
         new_hash = event_hash(previous, {**row.payload(), "details": row.details})
-        _raw("UPDATE audit_auditevent SET details = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-             [json.dumps(row.details), previous, new_hash, row.seq])
+        _raw(
+            "UPDATE audit_auditevent SET details = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+            [json.dumps(row.details), previous, new_hash, row.seq],
+        )
         previous = new_hash
     report = verify()
     kinds = [finding.kind for finding in report.findings]

@@ -23,7 +23,11 @@ def test_the_audit_table_refuses_update(world: Any) -> None:
 
 def test_the_audit_table_refuses_delete(world: Any) -> None:
     event = record(world.owner, "test.one")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
@@ -44,7 +48,7 @@ def test_parallel_writers_do_not_fork_the_chain() -> None:
             for index in range(per_writer):
                 with transaction.atomic():
                     record(user, "test.parallel", index=index)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -37,8 +37,13 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     @classmethod
     def partner(cls, expires: datetime.date | None = None, **kwargs: Any) -> Agency:
         expires = expires or timezone.now().date() + datetime.timedelta(days=180)
-        return cls(kind="partner", country_id=None, agreement_reference="GW-TEST", agreement_expires_on=expires,
-                   **kwargs)
+        return cls(
+            kind="partner",
+            country_id=None,
+            agreement_reference="GW-TEST",
+            agreement_expires_on=expires,
+            **kwargs,
+        )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

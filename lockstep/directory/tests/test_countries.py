@@ -24,10 +24,22 @@ def test_196_members_each_with_an_interpol_region() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("code", "member"), [
-    ("KP", False), ("TV", False), ("TW", False), ("HK", False),  # not members (HK is a sub-bureau of China)
-    ("PW", True), ("FM", True), ("VA", True), ("PS", True), ("SX", True), ("CW", True), ("AW", True),
-])
+@pytest.mark.parametrize(
+    ("code", "member"),
+    [
+        ("KP", False),
+        ("TV", False),
+        ("TW", False),
+        ("HK", False),  # not members (HK is a sub-bureau of China)
+        ("PW", True),
+        ("FM", True),
+        ("VA", True),
+        ("PS", True),
+        ("SX", True),
+        ("CW", True),
+        ("AW", True),
+    ],
+)
 def test_membership_edge_cases(code: str, member: bool) -> None:
     assert Country.objects.get(code=code).member is member
 

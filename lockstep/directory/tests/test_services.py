@@ -17,8 +17,9 @@ from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 
 
 def test_a_gs_admin_onboards_an_agency_and_it_is_audited(world: Any) -> None:
-    agency = services.onboard_agency(world.gs_admin, code="NCB-PE", name="NCB Lima", kind="ncb",
-                                     country=Country.objects.get(code="PE"))
+    agency = services.onboard_agency(
+        world.gs_admin, code="NCB-PE", name="NCB Lima", kind="ncb", country=Country.objects.get(code="PE")
+    )
     event = AuditEvent.objects.get(action="agency.created")
     assert event.target_id == str(agency.pk) and event.actor == world.gs_admin
     assert event.details["code"] == "NCB-PE"
@@ -26,21 +27,27 @@ def test_a_gs_admin_onboards_an_agency_and_it_is_audited(world: Any) -> None:
 
 def test_agency_admins_of_a_country_cannot_onboard_agencies(world: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.onboard_agency(world.admin, code="NCB-PE", name="x", kind="ncb",
-                                country=Country.objects.get(code="PE"))
+        services.onboard_agency(
+            world.admin, code="NCB-PE", name="x", kind="ncb", country=Country.objects.get(code="PE")
+        )
     assert not Agency.objects.filter(code="NCB-PE").exists()
 
 
-@pytest.mark.parametrize(("fields", "bad_field"), [
-    ({"code": "NCB-KE2", "kind": "ncb", "country": "KE"}, "country"),  # second NCB for Kenya
-    ({"code": "NCB-KP", "kind": "ncb", "country": "KP"}, "country"),  # not a member country
-    ({"code": "GS2", "kind": "general_secretariat", "country": None}, "kind"),
-    ({"code": "P-X", "kind": "partner", "country": None}, "agreement_reference"),
-    ({"code": "bad code", "kind": "national_unit", "country": "KE"}, "code"),
-    ({"code": "UNIT-X", "kind": "national_unit", "country": None}, "country"),
-    ({"code": "NCB-KE", "kind": "national_unit", "country": "KE"}, "code"),  # code taken
-])
-def test_agency_rules_are_enforced_with_a_field_error(world: Any, fields: dict[str, Any], bad_field: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "bad_field"),
+    [
+        ({"code": "NCB-KE2", "kind": "ncb", "country": "KE"}, "country"),  # second NCB for Kenya
+        ({"code": "NCB-KP", "kind": "ncb", "country": "KP"}, "country"),  # not a member country
+        ({"code": "GS2", "kind": "general_secretariat", "country": None}, "kind"),
+        ({"code": "P-X", "kind": "partner", "country": None}, "agreement_reference"),
+        ({"code": "bad code", "kind": "national_unit", "country": "KE"}, "code"),
+        ({"code": "UNIT-X", "kind": "national_unit", "country": None}, "country"),
+        ({"code": "NCB-KE", "kind": "national_unit", "country": "KE"}, "code"),  # code taken
+    ],
+)
+def test_agency_rules_are_enforced_with_a_field_error(
+    world: Any, fields: dict[str, Any], bad_field: str
+) -> None:
     country = Country.objects.get(code=fields["country"]) if fields["country"] else None
     before = Agency.objects.count()
     with pytest.raises(InvalidInput) as caught:
@@ -68,26 +75,44 @@ def test_update_agency_records_what_changed(world: Any) -> None:
 
 
 def test_an_agency_admin_creates_users_of_its_own_agency_only(world: Any) -> None:
-    user = services.create_user(world.admin, username="ke.new", agency=world.ncb_ke, roles=["analyst"],
-                                password="a-long-enough-passphrase")
+    user = services.create_user(
+        world.admin,
+        username="ke.new",
+        agency=world.ncb_ke,
+        roles=["analyst"],
+        password="a-long-enough-passphrase",
+    )
     assert user.roles == {"analyst"} and user.check_password("a-long-enough-passphrase")
     assert AuditEvent.objects.filter(action="user.created", target_id=str(user.pk)).exists()
     assert Notification.objects.filter(user=user, kind="account").exists()
     with pytest.raises(PermissionDenied):
-        services.create_user(world.admin, username="ng.new", agency=world.ncb_ng, roles=["officer"],
-                             password="a-long-enough-passphrase")
+        services.create_user(
+            world.admin,
+            username="ng.new",
+            agency=world.ncb_ng,
+            roles=["officer"],
+            password="a-long-enough-passphrase",
+        )
 
 
-@pytest.mark.parametrize(("roles", "agency_attr"), [
-    (["reviewer"], "ncb_ke"),  # reviewers are GS only
-    (["supervisor"], "partner_agency"),  # partners: officer, analyst, admin
-    (["wizard"], "ncb_ke"),
-    ([], "ncb_ke"),
-])
+@pytest.mark.parametrize(
+    ("roles", "agency_attr"),
+    [
+        (["reviewer"], "ncb_ke"),  # reviewers are GS only
+        (["supervisor"], "partner_agency"),  # partners: officer, analyst, admin
+        (["wizard"], "ncb_ke"),
+        ([], "ncb_ke"),
+    ],
+)
 def test_role_rules(world: Any, roles: list[str], agency_attr: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        services.create_user(None, username="x.user", agency=getattr(world, agency_attr), roles=roles,
-                             password="a-long-enough-passphrase")
+        services.create_user(
+            None,
+            username="x.user",
+            agency=getattr(world, agency_attr),
+            roles=roles,
+            password="a-long-enough-passphrase",
+        )
     assert "roles" in caught.value.fields
     assert not User.objects.filter(username="x.user").exists()
 
@@ -117,7 +142,8 @@ def test_deactivation_and_second_factor_reset(world: Any) -> None:
     services.set_active(world.admin, world.owner, False)
     assert not User.objects.get(pk=world.owner.pk).is_active
     assert {"user.second_factor_reset", "user.deactivated"} <= set(
-        AuditEvent.objects.values_list("action", flat=True))
+        AuditEvent.objects.values_list("action", flat=True)
+    )
     with pytest.raises(Conflict):
         services.set_active(world.admin, world.admin, False)
 
@@ -129,13 +155,16 @@ def test_contact_points_are_managed_by_their_agency(world: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.save_contact_point(world.outsider, world.ncb_ke, dict(fields))
     with pytest.raises(InvalidInput) as caught:
-        services.save_contact_point(world.admin, world.ncb_ke, {**fields, "languages": "english",
-                                                                "channel": "pigeon"})
+        services.save_contact_point(
+            world.admin, world.ncb_ke, {**fields, "languages": "english", "channel": "pigeon"}
+        )
     assert {"languages", "channel"} <= set(caught.value.fields)
     services.delete_contact_point(world.admin, contact)
     assert not ContactPoint.objects.exists()
     assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
-        "contact_point.created", "contact_point.deleted"]
+        "contact_point.created",
+        "contact_point.deleted",
+    ]
 
 
 def test_a_partner_whose_agreement_expired_cannot_act(world: Any) -> None:

@@ -52,10 +52,14 @@ def test_everyone_audience_includes_partners(world: Any) -> None:
 def test_a_regional_community_includes_agencies_that_join_later(world: Any) -> None:
     from lockstep.directory.tests.factories import AgencyFactory, UserFactory
 
-    africa = Community.objects.create(code="AF", name="Africa", kind="region", region="africa", owner=world.gs)
+    africa = Community.objects.create(
+        code="AF", name="Africa", kind="region", region="africa", owner=world.gs
+    )
     marking = _marking(world, audience="community", community=africa)
     assert _visible(world.outsider, marking)  # Nigeria is in Africa
-    newcomer = UserFactory(agency=AgencyFactory(code="NCB-GH", kind="ncb", country_id="GH"), roles=["officer"])
+    newcomer = UserFactory(
+        agency=AgencyFactory(code="NCB-GH", kind="ncb", country_id="GH"), roles=["officer"]
+    )
     assert _visible(newcomer, marking)
     french = UserFactory(agency=AgencyFactory(code="NCB-FR", kind="ncb", country_id="FR"), roles=["officer"])
     assert not _visible(french, marking)
@@ -77,7 +81,9 @@ def test_an_expired_partner_sees_nothing(world: Any) -> None:
 
 
 def test_visibility_does_not_repeat_rows_for_many_recipients(world: Any) -> None:
-    marking = _marking(world, audience="recipients", recipients=[world.ncb_ng, world.gs, world.partner_agency])
+    marking = _marking(
+        world, audience="recipients", recipients=[world.ncb_ng, world.gs, world.partner_agency]
+    )
     assert Marking.objects.visible_to(world.owner).filter(pk=marking.pk).count() == 1
 
 
@@ -90,11 +96,23 @@ def test_red_may_only_go_to_named_recipients(world: Any) -> None:
 
 
 def test_check_marking_lists_every_bad_field(world: Any) -> None:
-    spec = MarkingSpec(owner=world.ncb_ke, tlp="purple", audience="recipients", source_reliability="Z",
-                       info_credibility="9", review_at=datetime.date(2000, 1, 1))
+    spec = MarkingSpec(
+        owner=world.ncb_ke,
+        tlp="purple",
+        audience="recipients",
+        source_reliability="Z",
+        info_credibility="9",
+        review_at=datetime.date(2000, 1, 1),
+    )
     with pytest.raises(InvalidInput) as caught:
         check_marking(spec)
-    assert set(caught.value.fields) == {"tlp", "recipients", "source_reliability", "info_credibility", "review_at"}
+    assert set(caught.value.fields) == {
+        "tlp",
+        "recipients",
+        "source_reliability",
+        "info_credibility",
+        "review_at",
+    }
 
 
 def test_only_operational_users_of_the_owner_agency_create_markings(world: Any) -> None:
@@ -108,10 +126,15 @@ def test_preview_resolves_the_audience_to_concrete_agencies(world: Any) -> None:
     members = preview_recipients(MarkingSpec(owner=world.ncb_ke, audience="members", tlp="green"))
     codes = set(members.values_list("code", flat=True))
     assert {"NCB-KE", "NCB-NG", "GS"} <= codes and "P-TEST" not in codes
-    everyone = set(preview_recipients(MarkingSpec(owner=world.ncb_ke, audience="everyone", tlp="clear"))
-                   .values_list("code", flat=True))
+    everyone = set(
+        preview_recipients(MarkingSpec(owner=world.ncb_ke, audience="everyone", tlp="clear")).values_list(
+            "code", flat=True
+        )
+    )
     assert "P-TEST" in everyone
-    named = preview_recipients(MarkingSpec(owner=world.ncb_ke, audience="recipients", recipients=[world.ncb_ng]))
+    named = preview_recipients(
+        MarkingSpec(owner=world.ncb_ke, audience="recipients", recipients=[world.ncb_ng])
+    )
     assert list(named.values_list("code", flat=True)) == ["NCB-KE", "NCB-NG"]
 
 

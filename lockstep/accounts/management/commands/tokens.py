@@ -46,9 +46,12 @@ class Command(LockstepCommand):
         if action == "list":
             for token in ApiToken.objects.filter(user=user):
                 state = "revoked" if token.revoked_at else "usable" if token.is_usable else "expired"
-                self.stdout.write(f"{token.pk:>5} {token.prefix}... {token.scope:<10} "
-                                  f"expires {token.expires_at:%Y-%m-%d} {state:<8} {token.name}")
+                self.stdout.write(
+                    f"{token.pk:>5} {token.prefix}... {token.scope:<10} "
+                    f"expires {token.expires_at:%Y-%m-%d} {state:<8} {token.name}"
+                )
             return
-        _token, value = services.create_token(None, user, name=options["name"], scope=options["scope"],
-                                              days=options["days"])
+        _token, value = services.create_token(
+            None, user, name=options["name"], scope=options["scope"], days=options["days"]
+        )
         self.stdout.write(value)

@@ -37,12 +37,16 @@ class Command(LockstepCommand):
             report = verify()
             self.stdout.write(f"{report.events} events, {report.checkpoints} signed checkpoints checked")
             if report.ok:
-                self.stdout.write(self.style.SUCCESS(f"intact: chain head #{report.head_seq} {report.head_hash}"))
+                self.stdout.write(
+                    self.style.SUCCESS(f"intact: chain head #{report.head_seq} {report.head_hash}")
+                )
                 return
             for finding in report.findings:
                 self.stderr.write(f"{finding.kind}: {finding.message}")
-            raise CommandError(f"audit log tampered: first problem at event #{report.first.seq}"  # type: ignore[union-attr]
-                               , returncode=1)
+            raise CommandError(
+                f"audit log tampered: first problem at event #{report.first.seq}",  # type: ignore[union-attr]
+                returncode=1,
+            )
         if action == "checkpoint":
             checkpoint = write_checkpoint()
             if checkpoint is None:
@@ -50,7 +54,9 @@ class Command(LockstepCommand):
             else:
                 self.stdout.write(f"signed checkpoint #{checkpoint.seq} with key {checkpoint.key_id}")
             return
-        filters = {name: options[f"filter_{name}"] for name in ("agency", "actor", "action", "since", "until")}
+        filters = {
+            name: options[f"filter_{name}"] for name in ("agency", "actor", "action", "since", "until")
+        }
         events = filter_events(AuditEvent.objects.all(), **filters)
         for line in jsonl_lines(events):
             sys.stdout.write(line)

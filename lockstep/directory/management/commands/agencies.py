@@ -45,15 +45,27 @@ class Command(LockstepCommand):
             if options["kind"]:
                 rows = rows.filter(kind=options["kind"])
             if options["json"]:
-                self.stdout.write(json.dumps([
-                    {"code": a.code, "name": a.name, "kind": a.kind, "country": a.country_id,
-                     "active": a.can_act()} for a in rows
-                ], indent=2))
+                self.stdout.write(
+                    json.dumps(
+                        [
+                            {
+                                "code": a.code,
+                                "name": a.name,
+                                "kind": a.kind,
+                                "country": a.country_id,
+                                "active": a.can_act(),
+                            }
+                            for a in rows
+                        ],
+                        indent=2,
+                    )
+                )
                 return
             for agency in rows:
                 state = "" if agency.can_act() else "  (cannot act)"
-                self.stdout.write(f"{agency.code:<16} {agency.kind:<20} {agency.country_id or '--':<3} "
-                                  f"{agency.name}{state}")
+                self.stdout.write(
+                    f"{agency.code:<16} {agency.kind:<20} {agency.country_id or '--':<3} {agency.name}{state}"
+                )
             return
         try:
             country = get_country(options["country"]) if options["country"] else None
@@ -64,7 +76,13 @@ class Command(LockstepCommand):
         except ValueError:
             raise CommandError("--expires is a date, YYYY-MM-DD") from None
         agency = services.onboard_agency(
-            None, code=options["code"], name=options["name"], kind=options["kind"], country=country,
-            region=options["region"], agreement_reference=options["agreement"], agreement_expires_on=expires,
+            None,
+            code=options["code"],
+            name=options["name"],
+            kind=options["kind"],
+            country=country,
+            region=options["region"],
+            agreement_reference=options["agreement"],
+            agreement_expires_on=expires,
         )
         self.stdout.write(f"created {agency.code}")

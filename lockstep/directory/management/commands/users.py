@@ -21,7 +21,7 @@ def _user(username: str) -> User:
 class Command(LockstepCommand):
     help = (
         "Create and administer users.\n\n"
-        "  echo \"$PASSWORD\" | lockstep users create ke.analyst --agency NCB-KE --role analyst\n"
+        '  echo "$PASSWORD" | lockstep users create ke.analyst --agency NCB-KE --role analyst\n'
         "  lockstep users create gs.reviewer --agency GS --role reviewer --role analyst   (asks the password)\n"
         "  lockstep users list --agency NCB-KE\n"
         "  lockstep users set-roles ke.analyst --role analyst --role supervisor\n"
@@ -53,18 +53,29 @@ class Command(LockstepCommand):
                 raise CommandError(f"no agency {options['agency']!r} (see `lockstep agencies list`)")
             password = read_secret(f"Password for {options['username']}: ")
             user = services.create_user(
-                None, username=options["username"], agency=agency, roles=options["roles"], password=password,
-                email=options["email"], first_name=options["first_name"], last_name=options["last_name"],
+                None,
+                username=options["username"],
+                agency=agency,
+                roles=options["roles"],
+                password=password,
+                email=options["email"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
             )
             self.stdout.write(f"created {user.username} ({agency.code}: {', '.join(sorted(user.roles))})")
         elif action == "list":
-            rows = User.objects.select_related("agency").prefetch_related("role_grants").order_by("agency__code",
-                                                                                                  "username")
+            rows = (
+                User.objects.select_related("agency")
+                .prefetch_related("role_grants")
+                .order_by("agency__code", "username")
+            )
             if options["agency"]:
                 rows = rows.filter(agency__code=options["agency"].upper())
             for user in rows:
                 state = "" if user.is_active else "  (deactivated)"
-                self.stdout.write(f"{user.username:<24} {user.agency.code:<14} {','.join(sorted(user.roles))}{state}")
+                self.stdout.write(
+                    f"{user.username:<24} {user.agency.code:<14} {','.join(sorted(user.roles))}{state}"
+                )
         elif action == "set-roles":
             user = services.set_roles(None, _user(options["username"]), options["roles"])
             self.stdout.write(f"{user.username}: {', '.join(sorted(user.roles))}")

@@ -26,8 +26,10 @@ class Command(LockstepCommand):
 
     def run(self, **options: Any) -> None:
         if not settings.LOCKSTEP_DEMO:
-            raise CommandError("The demo creates accounts with a published password; run it only on a demo node "
-                               "(LOCKSTEP_DEMO=true).")
+            raise CommandError(
+                "The demo creates accounts with a published password; run it only on a demo node "
+                "(LOCKSTEP_DEMO=true)."
+            )
         if options["if_empty"] and User.objects.exists():
             self.stdout.write("The database already holds data; the demo scenario was not loaded again.")
         else:

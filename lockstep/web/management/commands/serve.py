@@ -13,7 +13,7 @@ from lockstep.lib import nodekey
 from lockstep.lib.commands import LockstepCommand
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
@@ -47,13 +47,17 @@ class Command(LockstepCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"Lockstep is serving on {url}"))
         if settings.LOCKSTEP_DEMO:
-            self.stdout.write("Demo mode: second factor not enforced. Demo logins: `lockstep demo --if-empty`.")
-        _Gunicorn({
-            "bind": f"{options['host']}:{options['port']}",
-            "workers": options["workers"],
-            "threads": 4,
-            "worker_class": "gthread",
-            "timeout": 60,
-            "accesslog": "-",
-            "errorlog": "-",
-        }).run()
+            self.stdout.write(
+                "Demo mode: second factor not enforced. Demo logins: `lockstep demo --if-empty`."
+            )
+        _Gunicorn(
+            {
+                "bind": f"{options['host']}:{options['port']}",
+                "workers": options["workers"],
+                "threads": 4,
+                "worker_class": "gthread",
+                "timeout": 60,
+                "accesslog": "-",
+                "errorlog": "-",
+            }
+        ).run()
