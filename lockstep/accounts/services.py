@@ -61,7 +61,7 @@ def create_token(actor: User | None, user: User, *, name: str, scope: str, days:
         notify_user(
             user,
             "security",
-            _("A new API token \u201c%(name)s\u201d (%(scope)s) was created for your account.")
+            _("A new API token '%(name)s' (%(scope)s) was created for your account.")
             % {"name": token.name, "scope": scope},
             target=token,
         )
