@@ -61,7 +61,10 @@ def events(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponseBase:
     values, rows = _filtered(request)
     record(
-        actor_of(request), "audit.exported", None, **{key: value for key, value in values.items() if value}
+        actor_of(request),
+        "audit.exported",
+        None,
+        filters={key: value for key, value in values.items() if value},
     )
     response = StreamingHttpResponse(jsonl_lines(rows), content_type="application/x-ndjson")
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

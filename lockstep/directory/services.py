@@ -172,8 +172,11 @@ def create_user(
 ) -> User:
     """Create a user of ``agency`` with ``roles``; agency administrators create users of their own agency."""
     _require(actor, "user.manage", agency)
-    role_list = check_roles(agency, roles)
     errors: dict[str, list[str]] = {}
+    try:
+        role_list = check_roles(agency, roles)
+    except InvalidInput as exc:
+        errors.update(exc.fields)
     if not username or len(username) > 150:
         errors["username"] = [_("Give a user name of at most 150 characters.")]
     elif User.objects.filter(username__iexact=username).exists():

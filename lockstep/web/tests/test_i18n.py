@@ -41,7 +41,9 @@ def test_placeholders_survive_translation(language: str) -> None:
         expected = set(pattern.findall(entry.msgid))
         translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
         for text in translations:
-            assert set(pattern.findall(text)) <= expected | set(pattern.findall(entry.msgid_plural or "")), entry.msgid
+            assert set(pattern.findall(text)) <= expected | set(pattern.findall(entry.msgid_plural or "")), (
+                entry.msgid
+            )
 
 
 def test_the_catalogues_hold_every_string_the_code_marks(tmp_path: Path) -> None:
@@ -51,7 +53,9 @@ def test_the_catalogues_hold_every_string_the_code_marks(tmp_path: Path) -> None
     (copy / "locale").mkdir()
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--no-location", "-v", "0"],
-        cwd=copy, check=True, env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": ""},
+        cwd=copy,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": ""},
     )
     fresh = {entry.msgid for entry in polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po"))}
     committed = {entry.msgid for entry in _catalog("fr")}
@@ -67,7 +71,9 @@ def _visible_text(source: str) -> list[str]:
     source = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)
     texts = re.findall(r">([^<]+)<", source)
     attributes = re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', source)
-    return [text.strip() for text in texts + attributes if text.strip() and not ALLOWED_TEXT.match(text.strip())]
+    return [
+        text.strip() for text in texts + attributes if text.strip() and not ALLOWED_TEXT.match(text.strip())
+    ]
 
 
 def test_every_template_text_is_marked_for_translation() -> None:
@@ -81,12 +87,18 @@ def test_every_template_text_is_marked_for_translation() -> None:
     assert unmarked == {}
 
 
-@pytest.mark.parametrize(("language", "direction", "sign_in"), [
-    ("en", "ltr", "Sign in"), ("fr", "ltr", "Se connecter"), ("es", "ltr", "Iniciar sesión"),
-    ("ar", "rtl", "تسجيل الدخول"),
-])
-def test_pages_render_in_each_language(db: None, client: Client, language: str, direction: str,
-                                       sign_in: str) -> None:
+@pytest.mark.parametrize(
+    ("language", "direction", "sign_in"),
+    [
+        ("en", "ltr", "Sign in"),
+        ("fr", "ltr", "Se connecter"),
+        ("es", "ltr", "Iniciar sesión"),
+        ("ar", "rtl", "تسجيل الدخول"),
+    ],
+)
+def test_pages_render_in_each_language(
+    db: None, client: Client, language: str, direction: str, sign_in: str
+) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get("/accounts/login/").content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in html

@@ -1,0 +1,58 @@
+"""In real Chromium: sign in with password and TOTP code, switch to Arabic (right-to-left), sign out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lockstep.directory.tests.factories import PASSWORD, AgencyFactory, UserFactory, ensure_base_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def officer() -> Any:
+    ensure_base_data()
+    agency = AgencyFactory(code="NCB-KE", kind="ncb", country_id="KE", name="NCB Nairobi")
+    user = UserFactory(username="ke.officer", agency=agency, roles=["officer"], first_name="Amani")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user
+
+
+def _code(user: Any) -> str:
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_sign_in_switch_to_arabic_and_sign_out(page: Any, live_server: Any, officer: Any) -> None:
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("Username").fill("ke.officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#sign-in").click()
+    page.wait_for_url("**/accounts/verify/**")
+    page.get_by_label("Six-digit code from your authenticator app").fill(_code(officer))
+    page.locator("#verify").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "Welcome, Amani"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+
+    page.select_option("#language-select", "ar")
+    page.locator("#language-submit").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("h1").inner_text() == "مرحباً، Amani"
+    assert page.locator("#sign-out").inner_text() == "تسجيل الخروج"
+    # The page still works right to left: the navigation starts at the right edge.
+    nav = page.locator("nav.main").bounding_box()
+    brand = page.locator("a.brand").bounding_box()
+    assert brand["x"] > nav["x"]
+
+    page.locator("#sign-out").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url

@@ -1,0 +1,181 @@
+"""The `lockstep` command line: real subprocesses against a file database, as an operator runs them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+LOCKSTEP = [sys.executable, "-m", "lockstep.cli"]
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A fresh node: its own data directory and database (SQLite, or a new PostgreSQL database when the suite
+    runs on PostgreSQL), migrated, with the demo directory loaded."""
+    data = tmp_path_factory.mktemp("node")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(LOCKSTEP_DATA_DIR=str(data), LOCKSTEP_DEMO="true")
+    server = os.environ.get("DATABASE_URL", "")
+    name = f"lockstep_cli_{uuid.uuid4().hex[:12]}"
+    if server:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = server.rsplit("/", 1)[0] + "/" + name
+    subprocess.run([*LOCKSTEP, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    subprocess.run([*LOCKSTEP, "demo"], env=env, check=True, capture_output=True)
+    yield env
+    if server:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def query(env: dict[str, str], sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Run SQL straight against the node's database, as someone with database access would."""
+    if env.get("DATABASE_URL"):
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as db:
+            cursor = db.execute(sql.replace("?", "%s"), params)  # type: ignore[call-overload]
+            return cursor.fetchall() if cursor.description else []
+    with sqlite3.connect(Path(env["LOCKSTEP_DATA_DIR"]) / "lockstep.sqlite3") as db:
+        return db.execute(sql, params).fetchall()
+
+
+def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*LOCKSTEP, *args], env=env, input=stdin, capture_output=True, text=True)
+
+
+def test_help_lists_the_lockstep_commands(node: dict[str, str]) -> None:
+    result = run(node, "--help")
+    assert result.returncode == 0
+    for command in ("serve", "demo", "audit verify", "agencies list", "users create", "tokens create"):
+        assert command in result.stdout
+
+
+def test_the_database_runs_in_wal_mode(node: dict[str, str]) -> None:
+    if node.get("DATABASE_URL"):
+        pytest.skip("SQLite only")
+    database = Path(node["LOCKSTEP_DATA_DIR"]) / "lockstep.sqlite3"
+    assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
+    def counts() -> tuple[object, ...]:
+        return tuple(
+            query(node, f"SELECT count(*) FROM {table}")[0][0]
+            for table in ("directory_agency", "directory_user", "directory_contactpoint")
+        )
+
+    before = counts()
+    again = run(node, "demo")
+    assert again.returncode == 0 and "lockstep-demo-2026" in again.stdout
+    assert counts() == before
+    assert int(before[0]) >= 19 + 4 + 3 + 1  # type: ignore[call-overload]  # NCBs, units and regional body, partners, GS
+    assert "not loaded again" in run(node, "demo", "--if-empty").stdout
+
+
+def test_demo_refuses_outside_demo_mode(node: dict[str, str]) -> None:
+    result = run({**node, "LOCKSTEP_DEMO": "false"}, "demo")
+    assert result.returncode != 0 and "LOCKSTEP_DEMO" in result.stderr
+
+
+def test_agencies_list(node: dict[str, str]) -> None:
+    result = run(node, "agencies", "list", "--kind", "ncb", "--json")
+    assert result.returncode == 0
+    codes = {agency["code"] for agency in json.loads(result.stdout)}
+    assert {"NCB-KE", "NCB-NG", "NCB-FR"} <= codes and "GS" not in codes
+
+
+def test_users_create_reads_the_password_from_stdin(node: dict[str, str]) -> None:
+    result = run(
+        node,
+        "users",
+        "create",
+        "ke.cli",
+        "--agency",
+        "NCB-KE",
+        "--role",
+        "analyst",
+        stdin="a sturdy passphrase for cli\n",
+    )
+    assert result.returncode == 0, result.stderr
+    listing = run(node, "users", "list", "--agency", "NCB-KE").stdout
+    assert "ke.cli" in listing and "analyst" in listing
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            ["users", "create", "x.bad", "--agency", "NCB-KE", "--role", "reviewer"],
+            "a sturdy passphrase 1\n",
+            "reviewers",
+        ),
+        (
+            ["users", "create", "x.bad", "--agency", "NOPE", "--role", "officer"],
+            "a sturdy passphrase 1\n",
+            "no agency",
+        ),
+        (["users", "create", "x.bad", "--agency", "NCB-KE", "--role", "officer"], "short\n", "password"),
+        (["users", "create", "x.bad", "--agency", "NCB-KE", "--role", "officer"], "", "No password"),
+        (["tokens", "create", "nobody", "--scope", "read"], "", "no user"),
+        (["tokens", "create", "ke.officer", "--scope", "read", "--days", "0"], "", "days"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_a_message_and_stores_nothing(
+    node: dict[str, str], args: list[str], stdin: str, message: str
+) -> None:
+    result = run(node, *args, stdin=stdin)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "x.bad" not in run(node, "users", "list").stdout
+
+
+def test_tokens_create_prints_the_token_once_and_it_works(node: dict[str, str]) -> None:
+    result = run(node, "tokens", "create", "ke.officer", "--scope", "read", "--name", "cli test")
+    assert result.returncode == 0
+    value = result.stdout.strip()
+    assert value.startswith("lst_")
+    listing = run(node, "tokens", "list", "ke.officer").stdout
+    assert value[:12] in listing and value not in listing
+    digest = hashlib.sha256(value.encode()).hexdigest()
+    assert query(node, "SELECT count(*) FROM accounts_apitoken WHERE digest = ?", (digest,)) == [(1,)]
+
+
+def test_audit_verify_passes_then_names_a_tampered_event(node: dict[str, str], tmp_path: Path) -> None:
+    ok = run(node, "audit", "verify")
+    assert ok.returncode == 0 and "intact" in ok.stdout
+    copy = tmp_path / "copy"
+    shutil.copytree(node["LOCKSTEP_DATA_DIR"], copy)
+    tampered = {**node, "LOCKSTEP_DATA_DIR": str(copy)}
+    if node.get("DATABASE_URL"):  # the append-only trigger refuses; the database owner switches it off
+        query(
+            node,
+            f"CREATE DATABASE tampered_{copy.stat().st_ino} TEMPLATE "
+            f"{node['DATABASE_URL'].rsplit('/', 1)[1]}",
+        )
+        tampered["DATABASE_URL"] = node["DATABASE_URL"].rsplit("/", 1)[0] + f"/tampered_{copy.stat().st_ino}"
+        query(tampered, "ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+    query(tampered, "UPDATE audit_auditevent SET action = 'user.nothing' WHERE seq = 7")
+    broken = run(tampered, "audit", "verify")
+    if node.get("DATABASE_URL"):
+        query(node, f"DROP DATABASE tampered_{copy.stat().st_ino} WITH (FORCE)")
+    assert broken.returncode == 1
+    assert "event #7" in broken.stderr and "changed" in broken.stderr
+
+
+def test_audit_export_writes_json_lines(node: dict[str, str]) -> None:
+    result = run(node, "audit", "export", "--action", "user")
+    assert result.returncode == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all(line["action"].startswith("user.") for line in lines)
+    assert all({"seq", "hash", "prev_hash", "actor", "at"} <= set(line) for line in lines)
