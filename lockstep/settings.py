@@ -149,22 +149,21 @@ DATABASE_URL = env_str(
     "",
     "Database to use, e.g. postgres://postgres@127.0.0.1:5432/test. Empty: SQLite in DATA_DIR (WAL mode).",
 )
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(_sqlite_path),
-            "OPTIONS": {
-                # BEGIN IMMEDIATE: a transaction takes the write lock at its start, so concurrent writers queue
-                # instead of failing half-way, and audit appends are serialised.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
-        }
-    }
+SQLITE_OPTIONS = {
+    # BEGIN IMMEDIATE: a transaction takes the write lock at its start, so concurrent writers queue instead of
+    # failing half-way, and audit appends are serialised.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    if DATABASE_URL
+    else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_sqlite_path)}
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------------
