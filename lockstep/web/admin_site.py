@@ -20,6 +20,15 @@ class LockstepAdminSite(admin.AdminSite):
     site_title = _("Lockstep administration")
     index_title = _("General Secretariat administration")
 
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Every model admin, ours or a library's (django-otp, axes, tasks), audits its saves and deletes."""
+        from lockstep.web.admin_audit import AuditedModelAdmin
+
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, AuditedModelAdmin):
+            admin_class = type(f"Audited{admin_class.__name__}", (AuditedModelAdmin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
+
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         verified = not second_factor_required() or is_verified(user)
