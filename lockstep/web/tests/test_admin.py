@@ -13,8 +13,11 @@ from lockstep.web.admin_audit import AuditedModelAdmin
 
 
 def test_every_registered_model_admin_is_audited() -> None:
-    unaudited = [model._meta.label for model, model_admin in admin.site._registry.items()
-                 if not isinstance(model_admin, AuditedModelAdmin)]
+    unaudited = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, AuditedModelAdmin)
+    ]
     assert unaudited == []
 
 
@@ -23,8 +26,17 @@ def test_an_agency_change_in_the_admin_is_audited(world: Any, client: Client) ->
     url = f"/admin/directory/agency/{world.ncb_ng.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update({"name": "NCB Abuja (renamed)", "kind": "ncb", "country": "NG", "created_at_0": "2026-01-01",
-                 "created_at_1": "00:00:00", "contact_points-TOTAL_FORMS": "0", "contact_points-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "name": "NCB Abuja (renamed)",
+            "kind": "ncb",
+            "country": "NG",
+            "created_at_0": "2026-01-01",
+            "created_at_1": "00:00:00",
+            "contact_points-TOTAL_FORMS": "0",
+            "contact_points-INITIAL_FORMS": "0",
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     event = AuditEvent.objects.get(action="admin.agency.changed")
