@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from lockstep.accounts.actor import actor_of
 from lockstep.audit.models import AuditEvent
-from lockstep.audit.queries import as_record, filter_events
+from lockstep.audit.queries import as_record, filter_events, page_of
 from lockstep.errors import PermissionDenied
 from lockstep.policy.rules import can
 
@@ -47,8 +47,5 @@ def events(
         until=until,
         before_seq=before,
     )
-    limit = max(1, min(limit, 1000))
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return EventsOut(events=[as_record(event) for event in page], next_before=page[-1].seq if more else None)
+    page, next_before = page_of(rows, max(1, min(limit, 1000)))
+    return EventsOut(events=[as_record(event) for event in page], next_before=next_before)

@@ -54,6 +54,12 @@ def filter_events(
     return events.order_by("-seq")
 
 
+def page_of(events: AuditEventQuerySet, size: int) -> tuple[list[AuditEvent], int | None]:
+    """One page, newest first, and the ``before`` value that fetches the next (older) page, if any."""
+    rows = list(events[: size + 1])
+    return rows[:size], (rows[size - 1].seq if len(rows) > size else None)
+
+
 def as_record(event: AuditEvent) -> dict[str, object]:
     """One event as exported: the hashed payload plus its place in the chain."""
     from lockstep.lib.canonjson import normalise

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lockstep.accounts.actor import actor_of
 from lockstep.audit.models import AuditEvent, AuditEventQuerySet
-from lockstep.audit.queries import filter_events, jsonl_lines
+from lockstep.audit.queries import filter_events, jsonl_lines, page_of
 from lockstep.audit.services import record
 from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.policy.rules import audit_scope, can
@@ -41,9 +41,7 @@ def _filtered(request: HttpRequest) -> tuple[dict[str, str], AuditEventQuerySet]
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
     values, rows = _filtered(request)
-    page = list(rows[: PAGE + 1])
-    more = len(page) > PAGE
-    page = page[:PAGE]
+    page, next_before = page_of(rows, PAGE)
     return render(
         request,
         "audit/events.html",
@@ -51,7 +49,7 @@ def events(request: HttpRequest) -> HttpResponse:
             "events": page,
             "filters": values,
             "scope": audit_scope(actor_of(request)),
-            "next_before": page[-1].seq if more else None,
+            "next_before": next_before,
             "query": urlencode({key: value for key, value in values.items() if value}),
         },
     )

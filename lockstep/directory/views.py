@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -124,8 +125,9 @@ def contact_point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def users(request: HttpRequest) -> HttpResponse:
     if not can(actor_of(request), "user.manage", actor_of(request).agency):
         raise PermissionDenied(_("Only agency administrators manage users."))
-    rows = access.manageable_users(actor_of(request))
-    return render(request, "directory/users.html", {"users": rows})
+    rows = access.manageable_users(actor_of(request)).order_by("agency__code", "username")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "directory/users.html", {"users": page, "page": page})
 
 
 @login_required

@@ -65,3 +65,19 @@ def test_paging_goes_back_through_older_events(world: Any, client: Client) -> No
     assert len(first.context["events"]) == 50
     older = client.get(f"/audit/?action=test.page&before={first.context['next_before']}")
     assert len(older.context["events"]) == 5
+
+
+def test_the_api_pages_with_next_before(world: Any, client: Client) -> None:
+    from lockstep.accounts.services import create_token
+
+    for index in range(5):
+        record(world.owner, "test.api", index=index)
+    token = create_token(None, world.auditor, name="t", scope="read", days=1)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    first = client.get("/api/v1/audit/events?action=test.api&limit=3", **headers).json()
+    assert [event["details"]["index"] for event in first["events"]] == [4, 3, 2]
+    rest = client.get(
+        f"/api/v1/audit/events?action=test.api&limit=3&before={first['next_before']}", **headers
+    ).json()
+    assert [event["details"]["index"] for event in rest["events"]] == [1, 0]
+    assert rest["next_before"] is None

@@ -91,3 +91,17 @@ def test_countries_filter_by_region(world: Any, client: Client) -> None:
     countries = client.get("/directory/countries/?region=mena&member=1").context["countries"]
     codes = {country.code for country in countries}
     assert {"EG", "SA", "PS"} <= codes and "KE" not in codes
+
+
+def test_the_users_list_is_paged(world: Any, client: Client) -> None:
+    from lockstep.directory.tests.factories import UserFactory
+
+    for number in range(60):
+        UserFactory(username=f"ke.bulk{number:02d}", agency=world.ncb_ke)
+    verified_client(client, world.admin)
+    first = client.get("/directory/users/")
+    assert len(first.context["users"]) == 50
+    second = client.get("/directory/users/?page=2")
+    from lockstep.directory.models import User
+
+    assert len(second.context["users"]) == User.objects.filter(agency=world.ncb_ke).count() - 50
