@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from lockstep.directory.models import Agency, ContactPoint, Country, RoleGrant, User
+from lockstep.directory.services import check_agency
+from lockstep.errors import InvalidInput
 from lockstep.web.admin_audit import AuditedModelAdmin
 
 
@@ -32,8 +35,35 @@ class ContactPointInline(admin.TabularInline):
     extra = 0
 
 
+class AgencyAdminForm(forms.ModelForm):
+    """The admin applies the same agency rules as the services (one NCB per member country, partner
+    agreements, one General Secretariat)."""
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "kind", "country", "region", "agreement_reference", "agreement_expires_on",
+                  "is_active", "created_at"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            check_agency(
+                code=data.get("code", ""),
+                kind=data.get("kind", ""),
+                country=data.get("country"),
+                agreement_reference=data.get("agreement_reference", ""),
+                agreement_expires_on=data.get("agreement_expires_on"),
+                exclude_pk=self.instance.pk or 0,
+            )
+        except InvalidInput as exc:
+            for name, messages in exc.fields.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return data
+
+
 @admin.register(Agency)
 class AgencyAdmin(AuditedModelAdmin):
+    form = AgencyAdminForm
     list_display = ["code", "name", "kind", "country", "agreement_expires_on", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]

@@ -50,3 +50,26 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(world: Any, client: Client)
     verified_client(client, world.gs_admin)
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_admin_applies_the_agency_rules(world: Any, client: Client) -> None:
+    from lockstep.directory.models import Agency
+
+    verified_client(client, world.gs_admin)
+    response = client.post(
+        "/admin/directory/agency/add/",
+        {
+            "code": "NCB-KP",
+            "name": "x",
+            "kind": "ncb",
+            "country": "KP",
+            "is_active": "on",
+            "created_at_0": "2026-01-01",
+            "created_at_1": "00:00:00",
+            "contact_points-TOTAL_FORMS": "0",
+            "contact_points-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only member countries have a National Central Bureau." in response.content.decode()
+    assert not Agency.objects.filter(code="NCB-KP").exists()
