@@ -36,6 +36,7 @@ api.add_router("/alerts", alerts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/policy", policy_router)
 
+WWW_AUTHENTICATE = 'Bearer realm="lockstep"'
 STATUS_CODES = {
     400: "invalid",
     401: "not_authenticated",
@@ -56,7 +57,10 @@ def _json(status: int, code: str, message: str, fields: dict[str, list[str]] | N
 
 @api.exception_handler(LockstepError)
 def on_lockstep_error(request: HttpRequest, exc: LockstepError) -> HttpResponse:
-    return JsonResponse(exc.as_dict(), status=exc.status)
+    response = JsonResponse(exc.as_dict(), status=exc.status)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -72,7 +76,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _json(
+    response = _json(
         401,
         "not_authenticated",
         _(
@@ -80,6 +84,8 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
             "session that has passed the second factor."
         ),
     )
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 @api.exception_handler(Throttled)

@@ -20,7 +20,7 @@ Lockstep commands (each has --help with examples):
   users create USERNAME --agency CODE --role ROLE [--role ROLE]   (password on stdin)
   users list [--agency CODE]    list users and roles
   users set-roles USERNAME --role ROLE ...
-  users deactivate USERNAME
+  users deactivate | activate | reset-second-factor USERNAME
   tokens create USERNAME --scope read|read-write   (prints the token once)
   tokens list USERNAME
   tokens revoke TOKEN_ID

@@ -104,7 +104,12 @@ ROWS: list[Row] = [
     page("accounts:enroll", "get", {**SIGN_IN, "*": 302}),  # signed-in personas already have a device
     page("accounts:password", "get", {**SIGN_IN, "*": 200}),
     page("accounts:tokens", "get", {**SIGN_IN, "*": 200}),
-    page("accounts:revoke-token", "post", {**SIGN_IN, "*": 404, "owner": 302}, lambda o: {"pk": o.token_id}),
+    page(
+        "accounts:revoke-token",
+        "post",
+        {**SIGN_IN, "*": 404, "owner": 302, "admin": 302, "gs_admin": 302},
+        lambda o: {"pk": o.token_id},
+    ),
     page("directory:countries", "get", {**SIGN_IN, "*": 200}),
     page("directory:agencies", "get", {**SIGN_IN, "*": 200}),
     page("directory:agency", "get", {**SIGN_IN, "*": 200, "partner": 404}, lambda o: {"code": "NCB-KE"}),
@@ -149,7 +154,12 @@ ROWS: list[Row] = [
     op("GET", "/contact-points", {"*": 200, "partner": 403}),
     op("GET", "/tokens", {"*": 200}),
     op("POST", "/tokens", {"*": 201}, data={"name": "matrix", "scope": "read", "days": 3}),
-    op("DELETE", "/tokens/{token_id}", {"*": 404, "owner": 200}, lambda o: {"token_id": o.token_id}),
+    op(
+        "DELETE",
+        "/tokens/{token_id}",
+        {"*": 404, "owner": 200, "admin": 200, "gs_admin": 200},
+        lambda o: {"token_id": o.token_id},
+    ),
     op("GET", "/alerts", {"*": 200}),
     op(
         "POST",

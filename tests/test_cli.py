@@ -128,6 +128,18 @@ def test_users_create_reads_the_password_from_stdin(node: dict[str, str]) -> Non
         (["users", "create", "x.bad", "--agency", "NCB-KE", "--role", "officer"], "short\n", "password"),
         (["users", "create", "x.bad", "--agency", "NCB-KE", "--role", "officer"], "", "No password"),
         (["tokens", "create", "nobody", "--scope", "read"], "", "no user"),
+        (
+            ["users", "create", "x bad", "--agency", "NCB-KE", "--role", "officer"],
+            "a sturdy passphrase 1\n",
+            "user name",
+        ),
+        (
+            ["users", "create", "x.bad", "--agency", "NCB-KE", "--role", "officer", "--email", "nope"],
+            "a sturdy passphrase 1\n",
+            "e-mail",
+        ),
+        (["users", "list", "--agency", "NOPE"], "", "no agency"),
+        (["audit", "export", "--since", "2026-13-45"], "", "Not a date"),
         (["tokens", "create", "ke.officer", "--scope", "read", "--days", "0"], "", "days"),
     ],
 )
@@ -179,3 +191,10 @@ def test_audit_export_writes_json_lines(node: dict[str, str]) -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines and all(line["action"].startswith("user.") for line in lines)
     assert all({"seq", "hash", "prev_hash", "actor", "at"} <= set(line) for line in lines)
+
+
+def test_a_command_on_an_empty_data_directory_says_to_migrate(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    result = run({**env, "LOCKSTEP_DATA_DIR": str(tmp_path)}, "audit", "verify")
+    assert result.returncode != 0
+    assert "lockstep migrate" in result.stderr and "Traceback" not in result.stderr

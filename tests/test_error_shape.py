@@ -101,3 +101,29 @@ def test_session_post_without_csrf_token(world: Any) -> None:
 def test_session_without_second_factor_is_not_authenticated(world: Any, client: Client) -> None:
     client.force_login(world.owner)
     assert_error_shape(client.get("/api/v1/me"), 401, "not_authenticated")
+
+
+def test_unauthenticated_responses_name_the_scheme(db: None, client: Client) -> None:
+    assert client.get("/api/v1/me")["WWW-Authenticate"] == 'Bearer realm="lockstep"'
+    assert client.get("/api/v1/me", **_auth("lst_nope"))["WWW-Authenticate"] == 'Bearer realm="lockstep"'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/alerts?limit=0",
+        "/api/v1/alerts?limit=-3",
+        "/api/v1/agencies?kind=bogus",
+        "/api/v1/countries?region=mars",
+    ],
+)
+def test_out_of_range_query_values_are_refused(client: Client, token: str, path: str) -> None:
+    assert_error_shape(client.get(path, **_auth(token)), 400, "invalid")
+
+
+def test_an_impossible_date_is_refused(world: Any, client: Client) -> None:
+    token = create_token(None, world.auditor, name="t", scope="read", days=3)[1]
+    error = assert_error_shape(
+        client.get("/api/v1/audit/events?since=2026-13-45", **_auth(token)), 400, "invalid"
+    )
+    assert "since" in error["fields"]

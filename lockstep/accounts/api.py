@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lockstep.accounts import services
+from lockstep.accounts.access import get_token_for
 from lockstep.accounts.actor import actor_of
 from lockstep.accounts.models import ApiToken
-from lockstep.errors import NotFound
 
 router = Router(tags=["tokens"])
 
@@ -53,9 +53,11 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]
     return Status(201, TokenCreated(**TokenOut.from_orm(token).model_dump(), token=value))
 
 
-@router.delete("/{token_id}", response=TokenOut, summary="Revoke one of the caller's tokens")
+@router.delete(
+    "/{token_id}",
+    response=TokenOut,
+    summary="Revoke a token: the caller's own, or one of a user the caller administers",
+)
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
-    token = ApiToken.objects.filter(pk=token_id, user=actor_of(request)).first()
-    if token is None:
-        raise NotFound()
-    return services.revoke_token(actor_of(request), token)
+    actor = actor_of(request)
+    return services.revoke_token(actor, get_token_for(actor, token_id))

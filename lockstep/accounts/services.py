@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lockstep.accounts.models import ApiToken, Scope, digest, new_token_value
 from lockstep.audit import context
@@ -42,9 +43,14 @@ def create_token(actor: User | None, user: User, *, name: str, scope: str, days:
         raise PermissionDenied(_("You can only create tokens for yourself."))
     check_token_request(name, scope, days)
     if not user.is_active or not user.agency.can_act():
-        raise InvalidInput(
-            _("This user cannot sign in, so cannot hold a token."), fields={"user": [_("Inactive.")]}
+        reason = (
+            _("The account is deactivated.")
+            if not user.is_active
+            else _("The partner agreement of %(agency)s has expired.") % {"agency": user.agency.code}
+            if user.agency.agreement_expired()
+            else _("The agency %(agency)s is suspended.") % {"agency": user.agency.code}
         )
+        raise InvalidInput(_("This user cannot sign in, so cannot hold a token."), fields={"user": [reason]})
     value = new_token_value()
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -61,8 +67,8 @@ def create_token(actor: User | None, user: User, *, name: str, scope: str, days:
         notify_user(
             user,
             "security",
-            _("A new API token '%(name)s' (%(scope)s) was created for your account.")
-            % {"name": token.name, "scope": scope},
+            gettext_noop("A new API token '%(name)s' (%(scope)s) was created for your account."),
+            {"name": token.name, "scope": scope},
             target=token,
         )
     return token, value

@@ -23,14 +23,17 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.accounts import services
+from lockstep.accounts.access import get_token_for
 from lockstep.accounts.actor import actor_of
 from lockstep.accounts.forms import OTPCodeForm, TokenForm
 from lockstep.accounts.middleware import is_verified, second_factor_required
 from lockstep.accounts.models import ApiToken
 from lockstep.audit.services import record
 from lockstep.directory import services as directory_services
-from lockstep.errors import LockstepError, NotFound
+from lockstep.errors import LockstepError
 from lockstep.web.forms import add_errors
+
+NEW_TOKEN = "new-token"  # noqa: S105 - a message tag, not a secret
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -136,35 +139,34 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
     form = TokenForm(request.POST or None)
-    created_value = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, created_value = services.create_token(
-                actor_of(request),
-                actor_of(request),
-                **form.cleaned_data,
-            )
+            _token, value = services.create_token(actor, actor, **form.cleaned_data)
         except LockstepError as exc:
             add_errors(form, exc)
         else:
-            form = TokenForm()
-    listing = ApiToken.objects.filter(user=actor_of(request))
-    status = 400 if form.errors else 201 if created_value else 200
+            # Shown once, on the page the redirect leads to; a reload creates nothing more.
+            messages.success(request, value, extra_tags=NEW_TOKEN)
+            return redirect("accounts:tokens")
+    created_value = next((str(m) for m in messages.get_messages(request) if NEW_TOKEN in m.tags), None)
+    listing = ApiToken.objects.filter(user=actor)
     return render(
         request,
         "accounts/tokens.html",
         {"form": form, "tokens": listing, "created_value": created_value},
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 
 @require_POST
 @login_required
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=actor_of(request)).first()
-    if token is None:
-        raise NotFound()
-    services.revoke_token(actor_of(request), token)
+    actor = actor_of(request)
+    token = get_token_for(actor, pk)
+    services.revoke_token(actor, token)
     messages.success(request, _("The token was revoked."))
+    if token.user_id != actor.pk:
+        return redirect("directory:user", pk=token.user_id)
     return redirect("accounts:tokens")

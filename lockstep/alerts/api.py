@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from lockstep.accounts.actor import actor_of
 from lockstep.alerts import services
@@ -30,7 +30,7 @@ class NotificationOut(Schema):
         return NotificationOut(
             id=item.pk,
             kind=item.kind,
-            text=item.text,
+            text=item.message,
             target_type=item.target_type,
             target_id=item.target_id,
             created_at=item.created_at,
@@ -49,12 +49,11 @@ class MarkedOut(Schema):
 
 
 @router.get("", response=InboxOut, summary="The caller's notifications, newest first")
-def inbox(request: HttpRequest, unread: bool = False, limit: int = 50) -> InboxOut:
+def inbox(request: HttpRequest, unread: bool = False, limit: int = Query(50, ge=1, le=500)) -> InboxOut:
     rows = Notification.objects.for_user(actor_of(request))
     count = rows.unread().count()
     if unread:
         rows = rows.unread()
-    limit = max(1, min(limit, 500))
     return InboxOut(unread=count, notifications=[NotificationOut.of(item) for item in rows[:limit]])
 
 

@@ -7,9 +7,14 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from lockstep.directory.models import User
+
+
+KIND_LABELS = {"account": _("Account"), "security": _("Security")}
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -32,7 +37,10 @@ class Notification(models.Model):
         "directory.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
     kind = models.CharField(max_length=40)
-    text = models.CharField(max_length=500)
+    text = models.CharField(
+        max_length=500, help_text="English message (a catalogue msgid) with %(name)s places"
+    )
+    params = models.JSONField(default=dict)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -55,6 +63,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text[:60]}"
+
+    @property
+    def message(self) -> str:
+        """The text in the reader's language (the active translation), its places filled."""
+        try:
+            return gettext(self.text) % self.params if self.params else gettext(self.text)
+        except (KeyError, ValueError, TypeError):
+            return self.text
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 class NotificationRead(models.Model):

@@ -14,13 +14,31 @@ def _target(target: models.Model | None) -> dict[str, str]:
     return {"target_type": target._meta.label_lower, "target_id": str(target.pk)}
 
 
-def notify_user(user: User, kind: str, text: str, target: models.Model | None = None) -> Notification:
-    return Notification.objects.create(user=user, kind=kind, text=text[:500], **_target(target))
+def notify_user(
+    user: User,
+    kind: str,
+    message: str,
+    params: dict[str, str] | None = None,
+    target: models.Model | None = None,
+) -> Notification:
+    """Notify one user. ``message`` is an English text marked with ``gettext_noop`` and ``params`` fill its
+    ``%(name)s`` places: each reader sees it in their own language."""
+    return Notification.objects.create(
+        user=user, kind=kind, text=message[:500], params=params or {}, **_target(target)
+    )
 
 
-def notify_agency(agency: Agency, kind: str, text: str, target: models.Model | None = None) -> Notification:
+def notify_agency(
+    agency: Agency,
+    kind: str,
+    message: str,
+    params: dict[str, str] | None = None,
+    target: models.Model | None = None,
+) -> Notification:
     """One notification that every user of ``agency`` sees (and marks read for themselves)."""
-    return Notification.objects.create(agency=agency, kind=kind, text=text[:500], **_target(target))
+    return Notification.objects.create(
+        agency=agency, kind=kind, text=message[:500], params=params or {}, **_target(target)
+    )
 
 
 def mark_read(user: User, notification: Notification) -> None:

@@ -28,7 +28,8 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     services.mark_read(actor_of(request), notification)
     if getattr(request, "htmx", False):
         notification = get_notification_for(actor_of(request), pk)
-        return render(request, "alerts/_notification.html", {"item": notification})
+        # The item, and the header's unread count updated out of band.
+        return render(request, "alerts/_notification.html", {"item": notification, "oob": True})
     return redirect("alerts:inbox")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from lockstep.accounts.actor import actor_of
 from lockstep.audit.models import AuditEvent
@@ -31,7 +31,7 @@ def events(
     since: str = "",
     until: str = "",
     before: int | None = None,
-    limit: int = 100,
+    limit: int = Query(100, ge=1, le=1000),
 ) -> EventsOut:
     user = actor_of(request)
     if not can(user, "audit.read"):
@@ -47,5 +47,5 @@ def events(
         until=until,
         before_seq=before,
     )
-    page, next_before = page_of(rows, max(1, min(limit, 1000)))
+    page, next_before = page_of(rows, limit)
     return EventsOut(events=[as_record(event) for event in page], next_before=next_before)

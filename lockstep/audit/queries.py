@@ -15,15 +15,24 @@ from lockstep.errors import InvalidInput
 
 
 def _moment(name: str, value: str, *, end: bool) -> datetime.datetime:
-    parsed = parse_datetime(value)
+    """A bound of a date range: a day (YYYY-MM-DD) covers the whole day; a date-time is taken as given (UTC
+    unless it names its offset)."""
+    value = value.strip()
+    parsed: datetime.datetime | None = None
+    try:
+        if len(value) == 10:
+            day = parse_date(value)
+            if day is not None:
+                parsed = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+        else:
+            parsed = parse_datetime(value)
+    except ValueError:  # well formed but impossible, e.g. 2026-13-45
+        parsed = None
     if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise InvalidInput(
-                _("Dates are YYYY-MM-DD or ISO 8601 date-times."),
-                fields={name: [_("Not a date: %(value)s") % {"value": value[:40]}]},
-            )
-        parsed = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+        raise InvalidInput(
+            _("Dates are YYYY-MM-DD or ISO 8601 date-times."),
+            fields={name: [_("Not a date: %(value)s") % {"value": value[:40]}]},
+        )
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
 
 
@@ -41,7 +50,7 @@ def filter_events(
     if agency:
         events = events.filter(agency_code=agency.strip().upper())
     if actor:
-        events = events.filter(actor_label=actor.strip())
+        events = events.filter(actor_label__iexact=actor.strip())
     if action:
         action = action.strip()
         events = events.filter(action__startswith=action.rstrip(".") + ".") | events.filter(action=action)

@@ -40,7 +40,12 @@ def _filtered(request: HttpRequest) -> tuple[dict[str, str], AuditEventQuerySet]
 
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
-    values, rows = _filtered(request)
+    try:
+        values, rows = _filtered(request)
+    except InvalidInput as exc:  # keep the page and its filters; say what is wrong
+        values = {name: request.GET.get(name, "").strip() for name in FILTERS}
+        context = {"events": [], "filters": values, "error": exc, "scope": audit_scope(actor_of(request))}
+        return render(request, "audit/events.html", context, status=400)
     page, next_before = page_of(rows, PAGE)
     return render(
         request,

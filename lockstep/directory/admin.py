@@ -9,9 +9,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.directory.models import Agency, ContactPoint, Country, RoleGrant, User
-from lockstep.directory.services import check_agency
+from lockstep.directory.services import check_agency, check_roles
 from lockstep.errors import InvalidInput
 from lockstep.web.admin_audit import AuditedModelAdmin
 
@@ -41,8 +42,17 @@ class AgencyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ["code", "name", "kind", "country", "region", "agreement_reference", "agreement_expires_on",
-                  "is_active", "created_at"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "country",
+            "region",
+            "agreement_reference",
+            "agreement_expires_on",
+            "is_active",
+            "created_at",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -81,9 +91,35 @@ class ContactPointAdmin(AuditedModelAdmin):
     search_fields = ["agency__code", "address"]
 
 
+class RoleGrantFormSet(forms.BaseInlineFormSet):
+    """The roles saved in the admin obey the same rules as everywhere else."""
+
+    actor: Any = None
+
+    def clean(self) -> None:
+        super().clean()
+        roles = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
+        ]
+        current = set(self.instance.role_grants.values_list("role", flat=True)) if self.instance.pk else set()
+        try:
+            check_roles(self.instance.agency, roles, actor=self.actor, current=current)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
+    formset = RoleGrantFormSet
     extra = 1
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # A subclass per request, carrying who is acting, for the formset's role checks.
+        return type(
+            "RoleGrantFormSetFor", (super().get_formset(request, obj, **kwargs),), {"actor": request.user}
+        )
 
 
 @admin.register(User)
@@ -109,3 +145,6 @@ class LockstepUserAdmin(AuditedModelAdmin, UserAdmin):
 
 # Roles, not Django groups, carry permissions in Lockstep.
 admin.site.unregister(Group)
+# Second-factor devices are enrolled by their user and reset by an administrator (user page); an admin who could
+# create a device for someone else could pass that person's second factor.
+admin.site.unregister(TOTPDevice)

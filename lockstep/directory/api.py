@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from lockstep.accounts.actor import actor_of
 from lockstep.accounts.middleware import is_verified
 from lockstep.directory import access
-from lockstep.directory.models import Agency, ContactPoint, Country, Region
+from lockstep.directory.models import Agency, AgencyKind, ContactPoint, Country, Region
 from lockstep.errors import PermissionDenied
 from lockstep.policy.rules import can
 
@@ -116,7 +116,9 @@ def country(request: HttpRequest, code: str) -> Country:
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Agencies visible to the caller")
-def agencies(request: HttpRequest, kind: str | None = None, country: str | None = None) -> list[AgencyOut]:
+def agencies(
+    request: HttpRequest, kind: AgencyKind | None = None, country: str | None = None
+) -> list[AgencyOut]:
     rows = access.agencies_for(actor_of(request))
     if kind:
         rows = rows.filter(kind=kind)

@@ -15,6 +15,10 @@ class RolesForm(forms.Form):
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
+    def limit_roles(self, allowed: list[str]) -> None:
+        """Offer only the roles the acting administrator may give (the service still decides)."""
+        self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in allowed]  # type: ignore[attr-defined]
+
 
 class UserCreateForm(RolesForm):
     username = forms.CharField(label=_("User name"), max_length=150)

@@ -84,18 +84,28 @@ class Agency(models.Model):
         ordering = ["code"]
         verbose_name_plural = _("agencies")
         constraints = [
-            models.UniqueConstraint(fields=["country"], condition=Q(kind="ncb"), name="one_ncb_per_country"),
             models.UniqueConstraint(
-                fields=["kind"], condition=Q(kind="general_secretariat"), name="one_general_secretariat"
+                fields=["country"],
+                condition=Q(kind="ncb"),
+                name="one_ncb_per_country",
+                violation_error_message=_("This country already has a National Central Bureau."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="general_secretariat"),
+                name="one_general_secretariat",
+                violation_error_message=_("There is exactly one General Secretariat."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["ncb", "national_unit"]) | Q(country__isnull=False),
                 name="national_agency_has_country",
+                violation_error_message=_("A national agency needs its country."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="partner")
                 | (Q(agreement_expires_on__isnull=False) & ~Q(agreement_reference="")),
                 name="partner_has_agreement",
+                violation_error_message=_("A partner needs an agreement reference and expiry date."),
             ),
         ]
 

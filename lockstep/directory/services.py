@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.audit.services import record
@@ -136,7 +139,24 @@ def _agency_details(agency: Agency) -> dict[str, Any]:
 # --- users and roles ------------------------------------------------------------------------------------
 
 
-def check_roles(agency: Agency, roles: Iterable[str]) -> list[str]:
+# Roles only a GS administrator (or the node operator) may grant: they open the whole audit log or the GS queues.
+GS_GRANTED_ROLES = frozenset({Role.AUDITOR, Role.REVIEWER})
+
+
+def allowed_roles(actor: User | None, agency: Agency, current: Iterable[str] = ()) -> list[str]:
+    """The roles ``actor`` may offer a user of ``agency`` (what forms show; ``check_roles`` decides)."""
+    roles = set(PARTNER_ROLES) if agency.is_partner else set(Role.values)
+    if not agency.is_general_secretariat:
+        roles.discard(Role.REVIEWER)
+    if actor is not None and not can(actor, "agency.manage"):
+        roles -= GS_GRANTED_ROLES - set(current)
+    return [role for role in Role.values if role in roles]
+
+
+def check_roles(
+    agency: Agency, roles: Iterable[str], *, actor: User | None = None, current: Iterable[str] = ()
+) -> list[str]:
+    """Validate the roles ``actor`` gives a user of ``agency`` (``current``: the roles the user holds now)."""
     roles = sorted(set(roles))
     unknown = [role for role in roles if role not in Role.values]
     if unknown:
@@ -156,6 +176,12 @@ def check_roles(agency: Agency, roles: Iterable[str]) -> list[str]:
         )
     if not roles:
         raise InvalidInput(_("Give the user at least one role."), fields={"roles": [_("Required.")]})
+    granted = GS_GRANTED_ROLES.intersection(set(roles) - set(current))
+    if granted and actor is not None and not can(actor, "agency.manage"):
+        message = _("Only General Secretariat administrators grant these roles: %(roles)s") % {
+            "roles": ", ".join(sorted(granted))
+        }
+        raise InvalidInput(message, fields={"roles": [message]})
     return roles
 
 
@@ -174,13 +200,20 @@ def create_user(
     _require(actor, "user.manage", agency)
     errors: dict[str, list[str]] = {}
     try:
-        role_list = check_roles(agency, roles)
+        role_list = check_roles(agency, roles, actor=actor)
     except InvalidInput as exc:
         errors.update(exc.fields)
-    if not username or len(username) > 150:
-        errors["username"] = [_("Give a user name of at most 150 characters.")]
+    if not username or len(username) > 150 or not USERNAME.match(username):
+        errors["username"] = [
+            _("Give a user name of at most 150 letters, digits and the characters . - _ @ (e.g. ke.analyst).")
+        ]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("This user name is taken.")]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("Give a valid e-mail address.")]
     candidate = User(
         username=username, email=email, first_name=first_name, last_name=last_name, agency=agency
     )
@@ -206,16 +239,16 @@ def create_user(
         _notify_user(
             candidate,
             "account",
-            _("Your Lockstep account was created with the roles: %(roles)s.")
-            % {"roles": ", ".join(role_list)},
+            gettext_noop("Your Lockstep account was created with the roles: %(roles)s."),
+            roles=", ".join(role_list),
         )
     return candidate
 
 
 def set_roles(actor: User | None, user: User, roles: Iterable[str]) -> User:
     _require(actor, "user.manage", user)
-    role_list = check_roles(user.agency, roles)
     before = sorted(user.roles)
+    role_list = check_roles(user.agency, roles, actor=actor, current=before)
     if (
         actor is not None
         and actor.pk == user.pk
@@ -232,7 +265,9 @@ def set_roles(actor: User | None, user: User, roles: Iterable[str]) -> User:
         user.save(update_fields=["is_staff"])
         user.__dict__.pop("roles", None)
         record(actor, "user.roles_changed", user, before=before, after=role_list)
-        _notify_user(user, "account", _("Your roles are now: %(roles)s.") % {"roles": ", ".join(role_list)})
+        _notify_user(
+            user, "account", gettext_noop("Your roles are now: %(roles)s."), roles=", ".join(role_list)
+        )
     return user
 
 
@@ -255,7 +290,11 @@ def reset_second_factor(actor: User | None, user: User) -> int:
     with transaction.atomic():
         removed, _detail = TOTPDevice.objects.filter(user=user).delete()
         record(actor, "user.second_factor_reset", user, devices_removed=removed)
-        _notify_user(user, "account", _("Your second factor was reset; you will enrol a new one at sign-in."))
+        _notify_user(
+            user,
+            "account",
+            gettext_noop("Your second factor was reset; you will enrol a new one at sign-in."),
+        )
     return removed
 
 
@@ -272,23 +311,43 @@ def change_password(actor: User, user: User, password: str) -> None:
         record(actor, "user.password_changed", user)
 
 
-def _notify_user(user: User, kind: str, text: str) -> None:
+def _notify_user(user: User, kind: str, message: str, **params: str) -> None:
     from lockstep.alerts.services import notify_user
 
-    notify_user(user, kind, text, target=user)
+    notify_user(user, kind, message, params, target=user)
 
 
 # --- contact points -------------------------------------------------------------------------------------
 
 
-def check_contact_point(fields: dict[str, Any]) -> None:
+USERNAME = re.compile(r"^[\w.@-]+$")
+PHONE = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
+
+
+def check_contact_point(agency: Agency, fields: dict[str, Any]) -> None:
     from lockstep.directory.models import Channel
 
     errors: dict[str, list[str]] = {}
-    if fields.get("channel") not in Channel.values:
+    channel = fields.get("channel")
+    address = str(fields.get("address", "")).strip()
+    if channel not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
-    if not str(fields.get("address", "")).strip():
+    if not address:
         errors["address"] = [_("Give the number or address.")]
+    elif channel in (Channel.PHONE, Channel.FAX) and (
+        not PHONE.match(address) or sum(c.isdigit() for c in address) < 6
+    ):
+        errors["address"] = [_("Give a telephone number in international form, e.g. +254 20 000 0000.")]
+    elif channel == Channel.EMAIL:
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors["address"] = [_("Give a valid e-mail address.")]
+    country = fields.get("country") or agency.country
+    if country is None:
+        errors["country"] = [_("Choose the country served.")]
+    elif agency.kind in (AgencyKind.NCB, AgencyKind.NATIONAL_UNIT) and country.pk != agency.country_id:
+        errors["country"] = [_("A national agency is a contact point for its own country only.")]
     codes = [code.strip() for code in str(fields.get("languages", "")).split(",") if code.strip()]
     if not codes or any(len(code) != 2 or not code.isalpha() for code in codes):
         errors["languages"] = [_("Give ISO 639-1 language codes separated by commas, e.g. en,fr.")]
@@ -300,16 +359,15 @@ def save_contact_point(
     actor: User | None, agency: Agency, fields: dict[str, Any], contact: ContactPoint | None = None
 ) -> ContactPoint:
     _require(actor, "contact_point.manage", agency)
-    check_contact_point(fields)
+    check_contact_point(agency, fields)
     fields = {
         **fields,
+        "address": str(fields["address"]).strip(),
+        "country": fields.get("country") or agency.country,
         "languages": ",".join(
             code.strip().lower() for code in str(fields["languages"]).split(",") if code.strip()
         ),
     }
-    fields.setdefault("country", agency.country)
-    if fields["country"] is None:
-        raise InvalidInput(_("Choose the country served."), fields={"country": [_("Required.")]})
     with transaction.atomic():
         created = contact is None
         contact = contact or ContactPoint(agency=agency)

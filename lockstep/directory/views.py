@@ -137,6 +137,8 @@ def user_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only agency administrators manage users."))
     choices = Agency.objects.all() if can(actor, "agency.manage") else None
     form = UserCreateForm(request.POST or None, agencies=choices)
+    if choices is None:
+        form.limit_roles(services.allowed_roles(actor, actor.agency))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target_agency = data.pop("agency", None) or actor.agency
@@ -154,6 +156,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 def user(request: HttpRequest, pk: int) -> HttpResponse:
     target = access.get_user_for(actor_of(request), pk)
     form = RolesForm(request.POST or None, initial={"roles": sorted(target.roles)})
+    form.limit_roles(services.allowed_roles(actor_of(request), target.agency, target.roles))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_roles(actor_of(request), target, form.cleaned_data["roles"])
@@ -162,9 +165,8 @@ def user(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The roles were saved."))
             return redirect("directory:user", pk=target.pk)
-    return render(
-        request, "directory/user.html", {"target": target, "form": form}, status=400 if form.errors else 200
-    )
+    context = {"target": target, "form": form, "tokens": target.api_tokens.all()}
+    return render(request, "directory/user.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -172,10 +174,14 @@ def user(request: HttpRequest, pk: int) -> HttpResponse:
 def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     target = access.get_user_for(actor_of(request), pk)
     active = request.POST.get("active") == "1"
-    services.set_active(actor_of(request), target, active)
-    messages.success(
-        request, _("The account was activated.") if active else _("The account was deactivated.")
-    )
+    try:
+        services.set_active(actor_of(request), target, active)
+    except LockstepError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The account was activated.") if active else _("The account was deactivated.")
+        )
     return redirect("directory:user", pk=target.pk)
 
 

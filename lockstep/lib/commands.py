@@ -3,12 +3,15 @@ events written by a command are marked as coming from the command line."""
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser, DjangoHelpFormatter
+from django.db import OperationalError, ProgrammingError
 
 from lockstep.audit import context
 from lockstep.errors import LockstepError
@@ -20,7 +23,16 @@ def describe(error: LockstepError) -> str:
     return "\n".join(lines)
 
 
+class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Keeps the line breaks of the examples in each command's help."""
+
+
 class LockstepCommand(BaseCommand):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.formatter_class = HelpFormatter
+        return parser
+
     def handle(self, *args: Any, **options: Any) -> None:
         user = os.environ.get("USER") or "operator"
         with context.bound(via=f"cli:{user}"[:64], ip=None):
@@ -28,6 +40,13 @@ class LockstepCommand(BaseCommand):
                 self.run(**options)
             except LockstepError as exc:
                 raise CommandError(describe(exc)) from exc
+            except (OperationalError, ProgrammingError) as exc:
+                where = settings.DATABASES["default"]["NAME"]
+                raise CommandError(
+                    f"The database ({where}) is not ready: {exc}.\nRun `lockstep migrate` first, and check "
+                    "LOCKSTEP_DATA_DIR / DATABASE_URL (the default data directory is ./var, relative to the "
+                    "current directory)."
+                ) from exc
 
     def run(self, **options: Any) -> None:
         raise NotImplementedError

@@ -6,7 +6,7 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from lockstep.accounts.actor import actor_of
 from lockstep.directory.api import AgencyOut
@@ -14,7 +14,7 @@ from lockstep.directory.models import Agency
 from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.policy.audience import MarkingSpec, preview_recipients
 from lockstep.policy.models import Community, communities_of
-from lockstep.policy.rules import is_operational
+from lockstep.policy.rules import is_operational, visible_agencies_q
 
 router = Router(tags=["policy"])
 
@@ -28,14 +28,14 @@ class MarkingIn(Schema):
     no_onward_dissemination: bool = False
     conditions: str = ""
     source_reliability: str = "F"
-    info_credibility: str = "6"
+    info_credibility: str | int = "6"
     purpose: str = ""
     review_at: datetime.date | None = None
 
 
 class PreviewOut(Schema):
-    count: int
-    recipients: list[AgencyOut]
+    count: int = Field(description="How many agencies would receive the record, the caller's own included")
+    recipients: list[AgencyOut] = Field(description="Those of them the caller may see in the directory")
 
 
 @router.post(
@@ -59,6 +59,7 @@ def preview(request: HttpRequest, payload: MarkingIn) -> PreviewOut:
         )
         if community is None:
             raise InvalidInput(_("Unknown community."), fields={"community": [payload.community]})
+    payload.info_credibility = str(payload.info_credibility)
     spec = MarkingSpec(
         owner=actor.agency,
         recipients=recipients,
@@ -66,4 +67,5 @@ def preview(request: HttpRequest, payload: MarkingIn) -> PreviewOut:
         **payload.dict(exclude={"recipients", "community"}),
     )
     agencies = preview_recipients(spec)
-    return PreviewOut(count=len(agencies), recipients=[AgencyOut.of(agency) for agency in agencies])
+    shown = agencies.filter(visible_agencies_q(actor))
+    return PreviewOut(count=agencies.count(), recipients=[AgencyOut.of(agency) for agency in shown])

@@ -53,12 +53,14 @@ def audit_scope(actor: Any) -> str:
     """Which audit events ``actor`` may read: ``all``, ``agency`` or ``self``."""
     if not is_active_actor(actor):
         return "none"
-    if actor.is_superuser or actor.has_role(Role.AUDITOR):
+    if actor.is_superuser:
         return "all"
-    if actor.agency.is_general_secretariat and actor.has_role(Role.AGENCY_ADMIN, Role.SUPERVISOR):
+    if actor.agency.is_general_secretariat and actor.has_role(
+        Role.AUDITOR, Role.AGENCY_ADMIN, Role.SUPERVISOR
+    ):
         return "all"
-    if actor.has_role(Role.AGENCY_ADMIN):
-        return "agency"
+    if actor.has_role(Role.AUDITOR, Role.AGENCY_ADMIN):
+        return "agency"  # an auditor or administrator outside the GS oversees its own agency
     return "self"
 
 

@@ -124,13 +124,31 @@ def test_nobody_creates_tokens_for_someone_else(world: Any) -> None:
         create_token(world.admin, world.owner, name="x", scope="read", days=3)
 
 
-def test_the_token_page_shows_a_new_token_once(world: Any, client: Client) -> None:
+def test_the_token_page_shows_a_new_token_once_and_a_reload_creates_nothing(
+    world: Any, client: Client
+) -> None:
     from conftest import verified_client
 
     verified_client(client, world.owner)
     response = client.post("/accounts/tokens/", {"name": "tip", "scope": "read", "days": 30})
-    assert response.status_code == 201
-    value = response.context["created_value"]
-    assert value.encode() in response.content
-    again = client.get("/accounts/tokens/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/tokens/"
+    shown = client.get("/accounts/tokens/")
+    value = shown.context["created_value"]
+    assert value.startswith("lst_") and value.encode() in shown.content
+    assert ApiToken.objects.get(user=world.owner).digest == hashlib.sha256(value.encode()).hexdigest()
+    again = client.get("/accounts/tokens/")  # a reload
     assert value.encode() not in again.content and value[:12].encode() in again.content
+    assert ApiToken.objects.filter(user=world.owner).count() == 1
+
+
+def test_an_agency_admin_revokes_a_token_of_its_user_from_the_user_page(world: Any, client: Client) -> None:
+    from conftest import verified_client
+
+    token, value = create_token(None, world.owner, name="tip", scope="read", days=30)
+    verified_client(client, world.admin)
+    assert value[:12] in client.get(f"/directory/users/{world.owner.pk}/").content.decode()
+    response = client.post(f"/accounts/tokens/{token.pk}/revoke/")
+    assert response.status_code == 302 and response["Location"] == f"/directory/users/{world.owner.pk}/"
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    outsider_token, _value = create_token(None, world.outsider, name="x", scope="read", days=3)
+    assert client.post(f"/accounts/tokens/{outsider_token.pk}/revoke/").status_code == 404

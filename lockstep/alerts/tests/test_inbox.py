@@ -60,3 +60,25 @@ def test_the_api_lists_and_marks_notifications(world: Any, client: Client) -> No
     read = client.post(f"/api/v1/alerts/{note.pk}/read", **headers).json()
     assert read["read"] is True
     assert client.get("/api/v1/alerts?unread=true", **headers).json()["unread"] == 1
+
+
+def test_each_reader_sees_a_notification_in_their_language(world: Any, client: Client) -> None:
+    from django.conf import settings
+
+    from lockstep.directory.services import set_roles
+
+    set_roles(world.admin, world.owner, ["officer", "analyst"])
+    verified_client(client, world.owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert "Vos rôles sont désormais : analyst, officer." in client.get("/alerts/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    assert "أدوارك الآن: analyst, officer." in client.get("/alerts/").content.decode()
+
+
+def test_marking_read_updates_the_unread_badge_out_of_band(world: Any, client: Client) -> None:
+    first = notify_user(world.owner, "a", "one")
+    notify_user(world.owner, "a", "two")
+    response = verified_client(client, world.owner).post(f"/alerts/{first.pk}/read/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="unread-badge" hx-swap-oob="true"' in html
+    assert ">1</span>" in html

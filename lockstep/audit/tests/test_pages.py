@@ -81,3 +81,30 @@ def test_the_api_pages_with_next_before(world: Any, client: Client) -> None:
     ).json()
     assert [event["details"]["index"] for event in rest["events"]] == [1, 0]
     assert rest["next_before"] is None
+
+
+def test_an_impossible_date_is_a_clear_error_that_keeps_the_filters(world: Any, client: Client) -> None:
+    verified_client(client, world.auditor)
+    response = client.get("/audit/?since=2026-13-45&actor=owner")
+    assert response.status_code == 400
+    assert response.context["filters"]["actor"] == "owner"
+    assert "Not a date: 2026-13-45" in response.content.decode()
+    assert client.get("/audit/export.jsonl?since=2026-13-45").status_code == 400
+
+
+def test_the_until_day_is_included(world: Any, client: Client) -> None:
+    from django.utils import timezone
+
+    event = record(world.owner, "test.today")
+    today = timezone.now().date().isoformat()
+    verified_client(client, world.auditor)
+    events = client.get(f"/audit/?since={today}&until={today}&action=test.today").context["events"]
+    assert [e.pk for e in events] == [event.pk]
+
+
+def test_the_actor_filter_ignores_case(world: Any, client: Client) -> None:
+    record(world.owner, "test.case")
+    verified_client(client, world.auditor)
+    assert [e.action for e in client.get("/audit/?actor=OWNER&action=test").context["events"]] == [
+        "test.case"
+    ]

@@ -26,12 +26,24 @@ def test_an_agency_admin_creates_a_user_through_the_page(world: Any, client: Cli
 def test_a_bad_user_form_shows_errors_and_creates_nothing(world: Any, client: Client) -> None:
     verified_client(client, world.admin)
     response = client.post(
-        "/directory/users/new/", {"username": "ke.x", "roles": ["reviewer"], "password": "x"}
+        "/directory/users/new/",
+        {"username": "bad name!", "roles": ["officer"], "password": "x"},
     )
     assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert "roles" in errors and "password" in errors
-    assert not User.objects.filter(username="ke.x").exists()
+    assert {"username", "password"} <= set(response.context["form"].errors)
+    assert not User.objects.filter(username="bad name!").exists()
+
+
+def test_an_agency_admin_is_offered_only_the_roles_it_may_give(world: Any, client: Client) -> None:
+    verified_client(client, world.admin)
+    offered = {
+        value for value, _label in client.get("/directory/users/new/").context["form"].fields["roles"].choices
+    }
+    assert "reviewer" not in offered and "auditor" not in offered and "officer" in offered
+    response = client.post(
+        "/directory/users/new/", {"username": "ke.x", "roles": ["auditor"], "password": "x"}
+    )
+    assert response.status_code == 400 and not User.objects.filter(username="ke.x").exists()
 
 
 def test_a_gs_admin_picks_the_agency_of_a_new_user(world: Any, client: Client) -> None:

@@ -177,3 +177,67 @@ def test_a_partner_whose_agreement_expired_cannot_act(world: Any) -> None:
     assert not partner.agency.can_act()
     assert not is_active_actor(partner)
     assert not Agency.objects.active().filter(pk=world.partner_agency.pk).exists()
+
+
+def test_only_gs_administrators_grant_the_auditor_and_reviewer_roles(world: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        services.create_user(
+            world.admin,
+            username="ke.aud",
+            agency=world.ncb_ke,
+            roles=["auditor"],
+            password="a-long-enough-passphrase",
+        )
+    assert "roles" in caught.value.fields
+    with pytest.raises(InvalidInput):
+        services.set_roles(world.admin, world.admin, ["agency_admin", "auditor"])
+    assert "auditor" not in User.objects.get(pk=world.admin.pk).roles
+    services.set_roles(world.gs_admin, world.owner, ["officer", "auditor"])
+    assert User.objects.get(pk=world.owner.pk).roles == {"officer", "auditor"}
+    # Keeping a role one already holds is not granting it.
+    services.set_roles(world.admin, User.objects.get(pk=world.owner.pk), ["auditor"])
+
+
+def test_an_auditor_outside_the_gs_oversees_only_its_own_agency(world: Any) -> None:
+    from lockstep.policy.rules import audit_scope
+
+    services.set_roles(world.gs_admin, world.colleague, ["auditor"])
+    assert audit_scope(User.objects.get(pk=world.colleague.pk)) == "agency"
+    assert audit_scope(world.auditor) == "all"  # the GS's auditor
+
+
+@pytest.mark.parametrize(
+    ("fields", "bad"),
+    [
+        ({"channel": "email", "address": "not-an-email"}, "address"),
+        ({"channel": "phone", "address": "call me maybe"}, "address"),
+        ({"channel": "fax", "address": "+1 2"}, "address"),
+        ({"channel": "phone", "address": "+254 20 000 0000", "country": "FR"}, "country"),
+    ],
+)
+def test_contact_point_values_are_checked(world: Any, fields: dict[str, Any], bad: str) -> None:
+    data = {"hours": "24/7", "languages": "en", **fields}
+    if "country" in data:
+        data["country"] = Country.objects.get(code=data["country"])
+    with pytest.raises(InvalidInput) as caught:
+        services.save_contact_point(world.admin, world.ncb_ke, data)
+    assert bad in caught.value.fields
+    assert not ContactPoint.objects.exists()
+
+
+def test_a_regional_body_may_give_contact_points_for_several_countries(world: Any) -> None:
+    from lockstep.directory.tests.factories import AgencyFactory
+
+    afripol = AgencyFactory(code="AFRIPOL", kind="regional_body", country_id=None, region="africa")
+    for code in ("KE", "NG"):
+        services.save_contact_point(
+            None,
+            afripol,
+            {
+                "channel": "email",
+                "address": "247@afripol.example",
+                "languages": "en,fr",
+                "country": Country.objects.get(code=code),
+            },
+        )
+    assert ContactPoint.objects.filter(agency=afripol).count() == 2

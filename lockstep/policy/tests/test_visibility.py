@@ -171,3 +171,32 @@ def test_only_the_owner_agency_changes_a_marking(world: Any) -> None:
 def test_unknown_actions_fail_closed(world: Any) -> None:
     with pytest.raises(KeyError):
         can(world.owner, "marking.teleport", None)
+
+
+def test_a_partner_previewing_sees_the_count_but_not_the_member_directory(world: Any, client: Any) -> None:
+    from lockstep.accounts.services import create_token
+
+    token = create_token(None, world.partner, name="t", scope="read-write", days=1)[1]
+    response = client.post(
+        "/api/v1/policy/preview-recipients",
+        {"tlp": "green", "audience": "members"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    body = response.json()
+    assert body["count"] >= 3
+    assert {agency["code"] for agency in body["recipients"]} <= {"P-TEST", "GS"}
+
+
+def test_the_preview_accepts_credibility_as_a_number(world: Any, client: Any) -> None:
+    from lockstep.accounts.services import create_token
+
+    token = create_token(None, world.owner, name="t", scope="read-write", days=1)[1]
+    response = client.post(
+        "/api/v1/policy/preview-recipients",
+        {"tlp": "amber", "audience": "recipients", "recipients": ["ncb-ng"], "info_credibility": 2},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200
+    assert [agency["code"] for agency in response.json()["recipients"]] == ["NCB-KE", "NCB-NG"]

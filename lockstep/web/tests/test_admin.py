@@ -73,3 +73,37 @@ def test_the_admin_applies_the_agency_rules(world: Any, client: Client) -> None:
     assert response.status_code == 200
     assert "Only member countries have a National Central Bureau." in response.content.decode()
     assert not Agency.objects.filter(code="NCB-KP").exists()
+
+
+def test_the_admin_applies_the_role_rules(world: Any, client: Client) -> None:
+    verified_client(client, world.gs_admin)
+    url = f"/admin/directory/user/{world.partner.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.update(
+        {
+            "agency": world.partner_agency.pk,
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "role_grants-TOTAL_FORMS": "1",
+            "role_grants-INITIAL_FORMS": "0",
+            "role_grants-0-role": "auditor",
+            "role_grants-0-granted_at_0": "2026-01-01",
+            "role_grants-0-granted_at_1": "00:00:00",
+        }
+    )
+    data.pop("password", None)
+    data.pop("groups", None)
+    data.pop("user_permissions", None)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Partner users can be officers, analysts or agency administrators." in response.content.decode()
+    assert world.partner.role_grants.filter(role="auditor").count() == 0
+
+
+def test_second_factor_devices_are_not_editable_in_the_admin() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert TOTPDevice not in admin.site._registry

@@ -68,7 +68,7 @@ def _visible_text(source: str) -> list[str]:
     source = re.sub(r"{#.*?#}", " ", source, flags=re.S)
     source = re.sub(r"{%.*?%}", " ", source, flags=re.S)
     source = re.sub(r"{{.*?}}", " ", source, flags=re.S)
-    source = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)
+    source = re.sub(r"<(script|style|code)\b.*?</\1>", " ", source, flags=re.S)  # code is not language
     texts = re.findall(r">([^<]+)<", source)
     attributes = re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', source)
     return [
@@ -112,3 +112,14 @@ def test_the_language_switch_remembers_the_choice(world: Any, client: Client) ->
     response = client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     assert response.status_code == 302
     assert 'dir="rtl"' in client.get("/").content.decode()
+
+
+def test_country_and_role_names_follow_the_language(world: Any, client: Client) -> None:
+    from conftest import verified_client
+
+    verified_client(client, world.owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    html = client.get("/").content.decode()
+    assert "Kenia" in html and "Agente" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    assert "كينيا" in client.get("/directory/countries/?region=africa").content.decode()

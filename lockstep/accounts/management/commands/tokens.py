@@ -25,9 +25,11 @@ class Command(LockstepCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("username")
-        create.add_argument("--scope", required=True, choices=Scope.values)
-        create.add_argument("--name", default="command line")
-        create.add_argument("--days", type=int, default=90)
+        create.add_argument("--scope", required=True, choices=Scope.values, help="read: GET only; read-write")
+        create.add_argument(
+            "--name", default="command line", help="what uses the token (default: %(default)s)"
+        )
+        create.add_argument("--days", type=int, default=90, help="lifetime in days (default: %(default)s)")
         sub.add_parser("list", help="list a user's tokens").add_argument("username")
         sub.add_parser("revoke", help="revoke a token by id").add_argument("token_id", type=int)
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from lockstep.audit.models import AuditEvent
 from lockstep.audit.queries import filter_events, jsonl_lines
-from lockstep.audit.services import write_checkpoint
+from lockstep.audit.services import record, write_checkpoint
 from lockstep.audit.verify import verify
 from lockstep.lib.commands import LockstepCommand
 
@@ -28,8 +28,14 @@ class Command(LockstepCommand):
         sub.add_parser("verify", help="recompute the chain and checkpoints")
         sub.add_parser("checkpoint", help="sign the chain head now")
         export = sub.add_parser("export", help="write events as JSON Lines to standard output")
-        for name in ("agency", "actor", "action", "since", "until"):
-            export.add_argument(f"--{name}", default="", dest=f"filter_{name}")
+        for name, text in (
+            ("agency", "agency code"),
+            ("actor", "user name"),
+            ("action", "action or prefix, e.g. auth"),
+            ("since", "from this day (YYYY-MM-DD) or ISO 8601 date-time"),
+            ("until", "to this day, included, or date-time"),
+        ):
+            export.add_argument(f"--{name}", default="", dest=f"filter_{name}", help=text)
 
     def run(self, **options: Any) -> None:
         action = options["action"]
@@ -58,5 +64,6 @@ class Command(LockstepCommand):
             name: options[f"filter_{name}"] for name in ("agency", "actor", "action", "since", "until")
         }
         events = filter_events(AuditEvent.objects.all(), **filters)
+        record(None, "audit.exported", None, filters={key: value for key, value in filters.items() if value})
         for line in jsonl_lines(events):
             sys.stdout.write(line)

@@ -34,16 +34,20 @@ class Command(LockstepCommand):
         create.add_argument("username")
         create.add_argument("--agency", required=True, help="agency code, e.g. NCB-KE")
         create.add_argument("--role", action="append", required=True, choices=Role.values, dest="roles")
-        create.add_argument("--email", default="")
-        create.add_argument("--first-name", default="")
-        create.add_argument("--last-name", default="")
+        create.add_argument("--email", default="", help="e-mail address")
+        create.add_argument("--first-name", default="", help="first name")
+        create.add_argument("--last-name", default="", help="last name")
         listing = sub.add_parser("list", help="list users")
         listing.add_argument("--agency")
         roles = sub.add_parser("set-roles", help="replace a user's roles")
         roles.add_argument("username")
         roles.add_argument("--role", action="append", required=True, choices=Role.values, dest="roles")
-        for name in ("deactivate", "activate", "reset-second-factor"):
-            sub.add_parser(name).add_argument("username")
+        for name, text in (
+            ("deactivate", "the user can no longer sign in; tokens stop working"),
+            ("activate", "let a deactivated user sign in again"),
+            ("reset-second-factor", "remove the user's TOTP devices; the next sign-in enrols a new one"),
+        ):
+            sub.add_parser(name, help=text).add_argument("username")
 
     def run(self, **options: Any) -> None:
         action = options["action"]
@@ -70,6 +74,8 @@ class Command(LockstepCommand):
                 .order_by("agency__code", "username")
             )
             if options["agency"]:
+                if not Agency.objects.filter(code=options["agency"].upper()).exists():
+                    raise CommandError(f"no agency {options['agency']!r} (see `lockstep agencies list`)")
                 rows = rows.filter(agency__code=options["agency"].upper())
             for user in rows:
                 state = "" if user.is_active else "  (deactivated)"
