@@ -56,3 +56,36 @@ def test_sign_in_switch_to_arabic_and_sign_out(page: Any, live_server: Any, offi
     page.wait_for_url("**/accounts/login/**")
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
+
+
+def test_an_administrator_confirms_before_deactivating_a_user(page: Any, live_server: Any) -> None:
+    ensure_base_data()
+    agency = AgencyFactory(code="NCB-KE", kind="ncb", country_id="KE")
+    admin = UserFactory(username="ke.admin", agency=agency, roles=["agency_admin"])
+    target = UserFactory(username="ke.target", agency=agency, roles=["officer"])
+    TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("ke.admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#sign-in").click()
+    page.get_by_label("Six-digit code from your authenticator app").fill(_code(admin))
+    page.locator("#verify").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/directory/users/{target.pk}/")
+    dialogs: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Deactivate account").click()
+    page.wait_for_timeout(300)
+    assert dialogs and dialogs[0].startswith("Deactivate this account?")
+    assert page.get_by_role("button", name="Deactivate account").is_visible()  # nothing was sent
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Deactivate account").click()
+    # The page, rendered from the database after the change, now offers to activate the account again.
+    page.get_by_role("button", name="Activate account").wait_for()
+    assert "The account was deactivated." in page.locator(".messages").inner_text()
+    assert page.url == f"{live_server.url}/directory/users/{target.pk}/"
