@@ -58,14 +58,14 @@ test-postgres: install-dev messages
 	fi
 
 check: install-dev
-	$(BIN)/ruff check lockstep tests bench
-	$(BIN)/ruff format --check lockstep tests bench
+	$(BIN)/ruff check lockstep tests bench conftest.py
+	$(BIN)/ruff format --check lockstep tests bench conftest.py
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/mypy lockstep
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python manage.py makemigrations --check --dry-run
 
 fmt: install-dev
-	$(BIN)/ruff check --fix lockstep tests bench
-	$(BIN)/ruff format lockstep tests bench
+	$(BIN)/ruff check --fix lockstep tests bench conftest.py
+	$(BIN)/ruff format lockstep tests bench conftest.py
 
 bench: install-dev
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/audit_chain.py
