@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lockstep.audit",
     "lockstep.alerts",
     "lockstep.accounts",
+    "lockstep.intel",
     "lockstep.web",
 ]
 
@@ -219,6 +220,17 @@ LOCKSTEP_NODE_KEY = env_path(
 )
 LOCKSTEP_AUDIT_CHECKPOINT_EVERY = env_int(
     "LOCKSTEP_AUDIT_CHECKPOINT_EVERY", 100, "Write a signed audit checkpoint every N events.", minimum=1
+)
+
+# --- Intelligence ---------------------------------------------------------------------------------------
+LOCKSTEP_HIT_FANOUT = env_int(
+    "LOCKSTEP_HIT_FANOUT",
+    25,
+    "A value held by more agencies than this is marked too common: counted, not turned into hits.",
+    minimum=2,
+)
+LOCKSTEP_LOOKUP_MAX = env_int(
+    "LOCKSTEP_LOOKUP_MAX", 10_000, "Most values one batch lookup may ask about.", minimum=1
 )
 
 # --- Internationalisation -------------------------------------------------------------------------------
