@@ -52,7 +52,9 @@ def test_the_owner_and_the_submitter_are_notified(world: Any) -> None:
 
 def test_warninglisted_values_never_correlate(world: Any) -> None:
     submit(world.owner, [("ipv4", "8.8.8.8"), ("ipv4", "10.1.2.3"), ("domain", "mail.google.com")])
-    result = submit(world.outsider, [("ipv4", "8.8.8.8"), ("ipv4", "10.1.2.3"), ("domain", "mail.google.com")])
+    result = submit(
+        world.outsider, [("ipv4", "8.8.8.8"), ("ipv4", "10.1.2.3"), ("domain", "mail.google.com")]
+    )
     assert result.hits == 0
     reasons = set(Observable.objects.filter(report=result.report).values_list("suppressed", flat=True))
     assert reasons == {"public-dns-resolvers", "private-and-reserved-ip", "top-platform-domains"}

@@ -1,0 +1,45 @@
+"""What one side of a hit may know about the other record: all of it if its Marking allows, otherwise only
+that it exists, who owns it, its reference and its handling (hit / no-hit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lockstep.directory.models import User
+from lockstep.intel.models import Hit
+from lockstep.policy.models import Marking
+
+
+@dataclass
+class OtherSide:
+    agency: str
+    reference: str
+    tlp: str
+    no_judicial_use: bool
+    no_onward_dissemination: bool
+    visible: bool
+    title: str = ""
+    context: str = ""
+    crime_type: str = ""
+
+
+def other_sides(actor: User, hits: list[Hit]) -> dict[int, OtherSide]:
+    """For each hit (by id), the disclosure of the matched record, with one visibility query for all."""
+    markings = {hit.other.marking_id for hit in hits}
+    visible = set(Marking.objects.visible_to(actor).filter(pk__in=markings).values_list("pk", flat=True))
+    result: dict[int, OtherSide] = {}
+    for hit in hits:
+        other, marking = hit.other, hit.other.marking
+        shown = other.marking_id in visible
+        result[hit.pk] = OtherSide(
+            agency=hit.other_agency.code,
+            reference=other.report.reference,
+            tlp=marking.tlp,
+            no_judicial_use=marking.no_judicial_use,
+            no_onward_dissemination=marking.no_onward_dissemination,
+            visible=shown,
+            title=other.report.title if shown else "",
+            context=other.context if shown else "",
+            crime_type=other.report.crime_type if shown else "",
+        )
+    return result

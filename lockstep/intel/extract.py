@@ -1,0 +1,195 @@
+"""Extracting observables from report text: refang, find candidates per type, keep what validates.
+
+Spans already claimed by a longer or more specific observable (a URL, an e-mail, a hash, an IBAN...) are
+masked before the looser types (domains, IPs, phones) are searched, so one string yields one observable.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import io
+import re
+from collections.abc import Callable, Iterator
+
+import phonenumbers
+
+from lockstep.intel.canonical import InvalidValue, canonical, domain, refang
+
+B58 = "1-9A-HJ-NP-Za-km-z"
+BECH = "02-9ac-hj-np-z"
+
+# Order matters: each pattern's matches are masked before the next ones run.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("url", re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`{}|\\^]+", re.I)),
+    ("email", re.compile(r"\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}\b")),
+    ("cidr", re.compile(r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]+)/\d{1,3}\b")),
+    (
+        "ipv6",
+        re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4})*(?![\w:])"),
+    ),
+    ("eth", re.compile(r"\b0x[0-9A-Fa-f]{40}\b")),
+    ("sha256", re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")),
+    ("sha1", re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])")),
+    ("md5", re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")),
+    ("ssdeep", re.compile(r"\b\d{1,10}:[A-Za-z0-9/+]{3,64}:[A-Za-z0-9/+]{3,64}\b")),
+    ("btc", re.compile(rf"\b(?:bc1[{BECH}]{{11,71}}|BC1[{BECH.upper()}]{{11,71}}|[13][{B58}]{{25,34}})\b")),
+    ("trx", re.compile(rf"\bT[{B58}]{{33}}\b")),
+    ("xmr", re.compile(rf"\b[48][{B58}]{{94}}(?:[{B58}]{{11}})?\b")),
+    ("ltc", re.compile(rf"\b(?:[LM][{B58}]{{26,33}}|ltc1[{BECH}]{{8,87}})\b")),
+    ("doge", re.compile(rf"\bD[{B58}]{{25,33}}\b")),
+    ("bch", re.compile(rf"\bbitcoincash:[qp][{BECH}]{{41}}\b")),
+    ("xrp", re.compile(rf"\br[{B58}]{{24,34}}\b")),
+    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")),
+    ("cve", re.compile(r"\bCVE-\d{4}-\d{4,7}\b", re.I)),
+    ("asn", re.compile(r"\bAS\d{1,10}\b")),
+    ("imei", re.compile(r"(?i:\bIMEI\b)[\s:#.-]{0,5}(\d[\d -]{13,17}\d)")),
+    (
+        "handle",
+        re.compile(
+            r"(?i:\b(telegram|whatsapp|signal|instagram|twitter|facebook|tiktok|discord|skype|wechat|viber)\b)"
+            r"(?:\s+(?i:handle|account|user(?:name)?|id|profile))?\s*[:=]?\s*(@?[A-Za-z0-9_.+-]{3,64}|\+[\d ()-]{7,20}\d)"
+        ),
+    ),
+    ("ipv4", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")),
+    (
+        "domain",
+        re.compile(r"(?<![\w@.-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_][\w-]{0,62}(?![\w-]|\.\w)"),
+    ),
+]
+
+VERSION_BEFORE = re.compile(r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bupdate)\s*$", re.I)
+FILE_EXTENSIONS = frozenset(
+    "exe dll sys pdf doc docx docm xls xlsx xlsm ppt pptx zip rar 7z gz tar js vbs ps1 bat cmd py sh jar apk iso "
+    "img txt log csv json xml html htm php asp aspx jsp jpg jpeg png gif bmp lnk hta scr msi dat bin tmp cfg ini "
+    "md rs go c cpp h pl rb one eml msg".split()
+)
+TRAILING = ".,;:!?)]}'\">"
+
+
+def _clean_url(text: str) -> str:
+    while text and text[-1] in TRAILING:
+        if text[-1] == ")" and text.count("(") >= text.count(")"):
+            break
+        text = text[:-1]
+    return text
+
+
+def _accept_domain(candidate: str, text: str, start: int) -> str | None:
+    labels = candidate.lower().split(".")
+    if len(labels) == 2 and labels[-1] in FILE_EXTENSIONS:
+        return None  # a file name such as setup.exe or invoice.pdf
+    try:
+        return domain(candidate, known_suffix=True)
+    except InvalidValue:
+        return None
+
+
+def _accept_ssdeep(candidate: str, text: str, start: int) -> str | None:
+    block = int(candidate.split(":", 1)[0])
+    if block < 3 or block % 3 or (block // 3) & (block // 3 - 1):
+        return None  # ssdeep block sizes are 3 x 2^n; "2001:db8:85a3" is not a fuzzy hash
+    return canonical("ssdeep", candidate)
+
+
+def _accept_ipv4(candidate: str, text: str, start: int) -> str | None:
+    if VERSION_BEFORE.search(text[max(0, start - 12) : start]):
+        return None  # "version 10.2.3.4" is a version string
+    return canonical("ipv4", candidate)
+
+
+Acceptor = Callable[[str, str, int], "str | None"]
+SPECIAL: dict[str, Acceptor] = {"domain": _accept_domain, "ipv4": _accept_ipv4, "ssdeep": _accept_ssdeep}
+
+
+def _matches(kind: str, pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, str]]:
+    for match in pattern.finditer(text):
+        group = 2 if kind == "handle" else 1 if kind == "imei" else 0
+        start, end = match.span(group)
+        value = match.group(group)
+        if kind == "url":
+            value = _clean_url(value)
+            end = start + len(value)
+        elif kind == "handle":
+            value = value.rstrip(".-")
+            end = start + len(value)
+            value = f"{match.group(1)}:{value}"
+        yield start, end, value
+
+
+def extract(text: str, country: str | None = None) -> dict[str, list[str]]:
+    """Canonical observables found in ``text``, by type, each once, in order of first appearance."""
+    text = refang(text)
+    found: dict[str, list[str]] = {}
+    masked = list(text)
+
+    def keep(kind: str, value: str, start: int, end: int) -> None:
+        if value not in found.setdefault(kind, []):
+            found[kind].append(value)
+        masked[start:end] = " " * (end - start)
+
+    for kind, pattern in PATTERNS:
+        current = "".join(masked)
+        for start, end, candidate in _matches(kind, pattern, current):
+            try:
+                accept = SPECIAL.get(kind)
+                value = (
+                    accept(candidate, current, start)
+                    if accept
+                    else canonical(kind, candidate, country=country)
+                )
+            except InvalidValue:
+                continue
+            if value:
+                keep(kind, value, start, end)
+    current = "".join(masked)
+    for match in phonenumbers.PhoneNumberMatcher(
+        current, country or "ZZ", leniency=phonenumbers.Leniency.VALID
+    ):
+        value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        keep("phone", value, match.start, match.end)
+    return {kind: values for kind, values in found.items() if values}
+
+
+class _TextOfHtml(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("href", "src") and value and "://" in value:
+                self.parts.append(f" {value} ")
+        if tag in ("br", "p", "div", "li", "tr", "td", "h1", "h2", "h3"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def text_of(name: str, content: bytes) -> str:
+    """Plain text of an uploaded file: .pdf (text layer), .html/.htm, anything else as UTF-8 text."""
+    lowered = name.lower()
+    if lowered.endswith(".pdf") or content.startswith(b"%PDF"):
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        try:
+            return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+        except (PdfReadError, ValueError) as exc:
+            raise InvalidValue(f"the PDF could not be read ({exc})") from None
+    decoded = content.decode("utf-8", errors="replace")
+    if lowered.endswith((".html", ".htm")) or decoded.lstrip()[:15].lower().startswith(
+        ("<!doctype html", "<html")
+    ):
+        parser = _TextOfHtml()
+        parser.feed(decoded)
+        return "".join(parser.parts)
+    return decoded
