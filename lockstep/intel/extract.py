@@ -28,9 +28,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4})*(?![\w:])"),
     ),
     ("eth", re.compile(r"\b0x[0-9A-Fa-f]{40}\b")),
-    ("sha256", re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")),
-    ("sha1", re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])")),
-    ("md5", re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")),
+    ("sha256", re.compile(r"(?<!0x)(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")),
+    ("sha1", re.compile(r"(?<!0x)(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])")),
+    ("md5", re.compile(r"(?<!0x)(?<![0-9A-Fa-f])[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")),
     ("ssdeep", re.compile(r"\b\d{1,10}:[A-Za-z0-9/+]{3,64}:[A-Za-z0-9/+]{3,64}\b")),
     ("btc", re.compile(rf"\b(?:bc1[{BECH}]{{11,71}}|BC1[{BECH.upper()}]{{11,71}}|[13][{B58}]{{25,34}})\b")),
     ("trx", re.compile(rf"\bT[{B58}]{{33}}\b")),
@@ -47,7 +47,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "handle",
         re.compile(
             r"(?i:\b(telegram|whatsapp|signal|instagram|twitter|facebook|tiktok|discord|skype|wechat|viber)\b)"
-            r"(?:\s+(?i:handle|account|user(?:name)?|id|profile))?\s*[:=]?\s*(@?[A-Za-z0-9_.+-]{3,64}|\+[\d ()-]{7,20}\d)"
+            r"(?:\s+(?i:handle|account|user(?:name)?|id|profile))?(?:\s*[:=]\s*|\s+(?=[@+]))"
+            r"(\+[\d ()-]{7,20}\d|@?[A-Za-z0-9_.-]{3,64})"
         ),
     ),
     ("ipv4", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")),
