@@ -17,6 +17,9 @@ from conftest import World, verified_client
 from lockstep.accounts.services import create_token
 from lockstep.alerts.services import notify_user
 from lockstep.directory import services as directory_services
+from lockstep.intel.models import Hit
+from lockstep.intel.services import request_follow_up
+from lockstep.intel.tests.helpers import submit
 
 PERSONAS = [
     "anonymous",
@@ -37,6 +40,9 @@ class Objects:
     token_id: int
     notification_id: int
     contact_id: int
+    reference: str = ""  # NCB-KE's report, TLP:AMBER to all members
+    hit_id: int = 0  # NCB-KE's hit against NCB-NG's report
+    follow_up_id: int = 0  # NCB-NG's request to NCB-KE
 
 
 @dataclass
@@ -92,6 +98,31 @@ KE_CONTACT_WRITE = {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200}
 OWNER_USER_ADMIN = {**SIGN_IN, "*": 404, "admin": 302, "gs_admin": 302}
 AUDIT = {**SIGN_IN, "*": 403, "admin": 200, "gs_admin": 200, "auditor": 200}
 TOKEN = {"pk": lambda o: o.token_id}
+NOT_OPERATIONAL_403 = {"admin": 403, "gs_admin": 403, "auditor": 403}
+NOT_OPERATIONAL_404 = {"admin": 404, "gs_admin": 404, "auditor": 404}
+KE_OPERATIONAL_ONLY = {**SIGN_IN, "*": 404, "owner": 200, "colleague": 200}
+KE_API = {"*": 404, "owner": 200, "colleague": 200}
+
+
+def REPORT(o: Objects) -> dict[str, Any]:
+    return {"reference": o.reference}
+
+
+def HIT(o: Objects) -> dict[str, Any]:
+    return {"pk": o.hit_id}
+
+
+def HIT_OP(o: Objects) -> dict[str, Any]:
+    return {"hit_id": o.hit_id}
+
+
+def FOLLOW_UP(o: Objects) -> dict[str, Any]:
+    return {"pk": o.follow_up_id}
+
+
+def FOLLOW_UP_OP(o: Objects) -> dict[str, Any]:
+    return {"follow_up_id": o.follow_up_id}
+
 
 ROWS: list[Row] = [
     # --- HTML pages ---------------------------------------------------------------------------------------
@@ -145,6 +176,49 @@ ROWS: list[Row] = [
     page("audit:events", "get", AUDIT),
     page("audit:export", "get", AUDIT),
     page("api:openapi-json", "get", {"anonymous": 200, "*": 200}),
+    # intel pages: operational roles; the report is NCB-KE's, TLP:AMBER to members; the hit is NCB-KE's
+    page("intel:reports", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page("intel:report-new", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page(
+        "intel:preview-recipients",
+        "post",
+        {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200},
+        data={"tlp": "green", "audience": "members", "source_reliability": "F", "info_credibility": "6"},
+    ),
+    page("intel:report", "get", {**SIGN_IN, "*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
+    page("intel:report-edit", "get", KE_OPERATIONAL_ONLY, REPORT),
+    page(
+        "intel:report-withdraw",
+        "post",
+        {**KE_OPERATIONAL_ONLY, "owner": 302, "colleague": 302},
+        REPORT,
+        {"reason": "matrix"},
+    ),
+    page("intel:hits", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page("intel:hit", "get", KE_OPERATIONAL_ONLY, HIT),
+    page(
+        "intel:hit-state",
+        "post",
+        {**KE_OPERATIONAL_ONLY, "owner": 302, "colleague": 302},
+        HIT,
+        {"state": "acknowledged"},
+    ),
+    page(
+        "intel:hit-follow-up",
+        "post",
+        {**KE_OPERATIONAL_ONLY, "owner": 302, "colleague": 302},
+        HIT,
+        {"message": "more?"},
+    ),
+    page("intel:follow-ups", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page(
+        "intel:follow-up-answer",
+        "post",
+        {**KE_OPERATIONAL_ONLY, "owner": 302, "colleague": 302},
+        FOLLOW_UP,
+        {"answer": "here"},
+    ),
+    page("intel:lookup", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
     # --- API operations -----------------------------------------------------------------------------------
     op("GET", "/me", {"*": 200}),
     op("GET", "/countries", {"*": 200}),
@@ -175,6 +249,43 @@ ROWS: list[Row] = [
         {"*": 200, "admin": 403, "gs_admin": 403, "auditor": 403},
         data={"tlp": "green", "audience": "members"},
     ),
+    op(
+        "POST",
+        "/reports",
+        {"*": 201, **NOT_OPERATIONAL_403},
+        data={"title": "m", "crime_type": "phishing", "marking": {"audience": "owner"}, "observables": []},
+    ),
+    op("GET", "/reports", {"*": 200}),
+    op("GET", "/reports/{reference}", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
+    op("PATCH", "/reports/{reference}", KE_API, REPORT, data={"title": "renamed"}),
+    op("POST", "/reports/{reference}/withdraw", KE_API, REPORT, data={"reason": "matrix"}),
+    op("GET", "/reports/{reference}/observables", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
+    op(
+        "POST",
+        "/reports/{reference}/observables",
+        KE_API,
+        REPORT,
+        data={"observables": [{"type": "domain", "value": "another.net"}]},
+    ),
+    op("GET", "/hits", {"*": 200}),
+    op("POST", "/hits/{hit_id}/state", KE_API, HIT_OP, data={"state": "closed"}),
+    op(
+        "POST",
+        "/hits/{hit_id}/follow-ups",
+        {**KE_API, "owner": 201, "colleague": 201},
+        HIT_OP,
+        data={"message": "more?"},
+    ),
+    op("GET", "/follow-ups", {"*": 200}),
+    op("POST", "/follow-ups/{follow_up_id}/answer", KE_API, FOLLOW_UP_OP, data={"answer": "here"}),
+    op("GET", "/lookup", {"*": 200, **NOT_OPERATIONAL_403}, data={"value": "matrix-shared.net"}),
+    op(
+        "POST",
+        "/lookup",
+        {"*": 200, **NOT_OPERATIONAL_403},
+        data={"values": [{"value": "matrix-shared.net"}]},
+    ),
+    op("POST", "/extract", {"*": 200}, data={"text": "see evil-domain.net"}),
 ]
 
 
@@ -187,7 +298,12 @@ def objects(world: World) -> Objects:
         {"channel": "email", "address": "247@ncb-ke.example", "hours": "24/7", "languages": "en,sw"},
     )
     notification = notify_user(world.owner, "test", "for the owner only")
-    return Objects(world, token.pk, notification.pk, contact.pk)
+    kenya = submit(world.owner, [("domain", "matrix-shared.net")], audience="members", tlp="amber")
+    submit(world.outsider, [("domain", "matrix-shared.net")], audience="owner", tlp="amber")
+    hit = Hit.objects.get(agency=world.ncb_ke)
+    nigeria_hit = Hit.objects.get(agency=world.ncb_ng)
+    follow_up = request_follow_up(world.outsider, nigeria_hit, "Tell us more")
+    return Objects(world, token.pk, notification.pk, contact.pk, kenya.report.reference, hit.pk, follow_up.pk)
 
 
 def _client(persona: str, objects: Objects, api: bool) -> tuple[Client, dict[str, str]]:

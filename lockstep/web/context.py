@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from lockstep.policy.rules import can
+from lockstep.policy.rules import can, is_operational
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +20,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         data["may_read_audit"] = can(user, "audit.read")
         data["may_manage_users"] = can(user, "user.manage", user.agency)
         data["may_admin"] = can(user, "admin.access")
+        data["may_use_intel"] = is_operational(user)
     return data

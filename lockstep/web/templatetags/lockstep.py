@@ -30,3 +30,8 @@ def role_names(roles: Any) -> str:
     """Role codes (or a user's role grants) as their translated labels, comma-separated."""
     codes = [getattr(role, "role", role) for role in roles]
     return ", ".join(str(Role(code).label) for code in sorted(codes) if code in Role.values)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
