@@ -140,13 +140,17 @@ def add_observables(
 
 
 def _store(report: Report, prepared: list[Prepared]) -> tuple[int, int]:
+    """Insert and correlate; returns (values added, hits the submitting agency received)."""
     added = insert_observables(
         report.pk, report.owner_id, report.marking_id, prepared, active=report.status == ReportStatus.ACTIVE
     )
-    hits = correlate([report.pk])[1] if report.status == ReportStatus.ACTIVE else 0
-    if hits:
+    if report.status != ReportStatus.ACTIVE:
+        return added, 0
+    received = Hit.objects.filter(observable__report=report)
+    before = received.count()
+    if correlate([report.pk])[1]:
         _notify_hits(report)
-    return added, hits
+    return added, received.count() - before
 
 
 def _notify_hits(report: Report) -> None:

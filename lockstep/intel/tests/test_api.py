@@ -66,7 +66,7 @@ def test_submit_then_a_no_hit_disclosure_then_follow_up_and_answer(world: Any, c
     second = nigeria.post(
         "/reports", {**REPORT, "title": "Same kit", "observables": REPORT["observables"][:1]}
     )
-    assert second.json()["hits"] == 2
+    assert second.json()["hits"] == 1
     hit = nigeria.get("/hits").json()[0]
     # Kenya's report is owner-only: Nigeria learns that it exists, whose it is, its reference and handling only.
     assert hit["other"] == {

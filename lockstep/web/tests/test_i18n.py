@@ -17,7 +17,7 @@ from django.test import Client
 PACKAGE = Path(settings.PACKAGE_DIR)
 LANGUAGES = ["fr", "es", "ar"]
 # Text that is not language: brand, codes, symbols, numbers.
-ALLOWED_TEXT = re.compile(r"^(Lockstep|#|\d+|[a-z_]+\.[a-z_.]+|[·—:,./()\-\s]|&[a-z]+;)*$")
+ALLOWED_TEXT = re.compile(r"^(Lockstep|TLP:?|#|\d+|[a-z_]+\.[a-z_.]+|[·—:,./()\-\s]|&[a-z]+;)*$")
 
 
 def _catalog(language: str) -> polib.POFile:
