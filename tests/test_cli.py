@@ -198,3 +198,59 @@ def test_a_command_on_an_empty_data_directory_says_to_migrate(tmp_path: Path) ->
     result = run({**env, "LOCKSTEP_DATA_DIR": str(tmp_path)}, "audit", "verify")
     assert result.returncode != 0
     assert "lockstep migrate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_intel_extract_reads_text_and_json_lines(node: dict[str, str]) -> None:
+    plain = run(
+        node, "intel", "extract", "--country", "KE", stdin="C2 at hxxp://bad-c2[.]net/x and 0712 345 678"
+    )
+    assert json.loads(plain.stdout) == {"url": ["http://bad-c2.net/x"], "phone": ["+254712345678"]}
+    lines = '{"id": "a", "text": "see 203.0.113.9"}\n{"id": 7, "text": "nothing here"}\n'
+    out = [
+        json.loads(line) for line in run(node, "intel", "extract", "--jsonl", stdin=lines).stdout.splitlines()
+    ]
+    assert out == [{"id": "a", "iocs": {"ipv4": ["203.0.113.9"]}}, {"id": 7, "iocs": {}}]
+    bad = run(node, "intel", "extract", "--jsonl", stdin="not json\n")
+    assert bad.returncode != 0 and "line 1" in bad.stderr
+
+
+def test_intel_import_and_lookup(node: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "obs.csv"
+    path.write_text("case,type,indicator\nCLI-1,domain,cli-import-test.net\nCLI-1,ipv4,999.9.9.9\n")
+    result = run(
+        node,
+        "intel",
+        "import",
+        str(path),
+        "--user",
+        "ke.officer",
+        "--map",
+        "case=report",
+        "--map",
+        "indicator=value",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 rows: 1 observables added, 1 rejected, 1 reports" in result.stdout
+    assert "row 2: ipv4" in result.stderr
+    again = run(
+        node,
+        "intel",
+        "import",
+        str(path),
+        "--user",
+        "ke.officer",
+        "--map",
+        "case=report",
+        "--map",
+        "indicator=value",
+    )
+    assert "0 observables added" in again.stdout
+    found = [
+        json.loads(line)
+        for line in run(
+            node, "intel", "lookup", "--user", "ng.officer", "cli-import-test.net"
+        ).stdout.splitlines()
+    ]
+    assert [match["agency"] for match in found[0]["matches"]] == ["NCB-KE"]
+    missing = run(node, "intel", "import", str(tmp_path / "nope.csv"), "--user", "ke.officer")
+    assert missing.returncode != 0 and "no file" in missing.stderr

@@ -68,6 +68,7 @@ def create_hits(report_ids: Sequence[int]) -> int:
         FROM {t["obs"]} n
         JOIN {t["obs"]} o ON o.value_key = n.value_key AND o.owner_id <> n.owner_id
              AND o.kind = n.kind AND o.value = n.value
+        JOIN {t["report"]} r ON r.id = o.report_id AND r.status = 'active'
         WHERE n.report_id IN ({_in(report_ids)}) AND n.active AND o.active
           AND n.suppressed = '' AND o.suppressed = ''
           AND NOT EXISTS (SELECT 1 FROM {t["common"]} c WHERE c.value_key = n.value_key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -108,14 +109,10 @@ COLUMNS = (
 )
 
 
-def insert_observables(
+def rows_for(
     report_id: int, owner_id: int, marking_id: int, values: list[Prepared], *, active: bool = True
-) -> int:
-    """Write ``values`` for one report in the current transaction; returns how many rows were new."""
-    if not values:
-        return 0
-    table = Observable._meta.db_table
-    rows = [
+) -> list[tuple[Any, ...]]:
+    return [
         (
             report_id,
             owner_id,
@@ -131,6 +128,21 @@ def insert_observables(
         )
         for item in values
     ]
+
+
+def insert_observables(
+    report_id: int, owner_id: int, marking_id: int, values: list[Prepared], *, active: bool = True
+) -> int:
+    """Write ``values`` for one report in the current transaction; returns how many rows were new."""
+    return insert_rows(rows_for(report_id, owner_id, marking_id, values, active=active))
+
+
+def insert_rows(rows: list[tuple[Any, ...]]) -> int:
+    """Bulk-write observable rows (in COLUMNS order, any reports) in the current transaction; returns how
+    many were new (rows repeating a (value, report) already stored are skipped)."""
+    if not rows:
+        return 0
+    table = Observable._meta.db_table
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -219,3 +219,27 @@ class WarninglistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class ImportRun(models.Model):
+    """One import of a file; resumable: ``rows_done`` rows were committed, the rest is still to do."""
+
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(max_length=300)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey("directory.User", on_delete=models.PROTECT, related_name="+")
+    rows_done = models.PositiveBigIntegerField(default=0)
+    added = models.PositiveBigIntegerField(default=0)
+    rejected = models.PositiveBigIntegerField(default=0)
+    hits = models.PositiveBigIntegerField(default=0)
+    finished = models.BooleanField(default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reports = models.ManyToManyField(Report, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["agency", "sha256"])]
+
+    def __str__(self) -> str:
+        return f"import {self.name} ({self.rows_done} rows)"
