@@ -33,7 +33,9 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             admin.execute(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = server.rsplit("/", 1)[0] + "/" + name
     subprocess.run([*LOCKSTEP, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-    subprocess.run([*LOCKSTEP, "demo"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*LOCKSTEP, "demo", "--observables-per-report", "20"], env=env, check=True, capture_output=True
+    )
     yield env
     if server:
         with psycopg.connect(server, autocommit=True) as admin:
@@ -69,17 +71,23 @@ def test_the_database_runs_in_wal_mode(node: dict[str, str]) -> None:
 
 
 def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
-    def counts() -> tuple[object, ...]:
-        return tuple(
-            query(node, f"SELECT count(*) FROM {table}")[0][0]
-            for table in ("directory_agency", "directory_user", "directory_contactpoint")
+    def counts() -> tuple[int, ...]:
+        tables = (
+            "directory_agency",
+            "directory_user",
+            "directory_contactpoint",
+            "intel_report",
+            "intel_observable",
+            "intel_hit",
         )
+        return tuple(int(query(node, f"SELECT count(*) FROM {table}")[0][0]) for table in tables)  # type: ignore[call-overload]
 
     before = counts()
-    again = run(node, "demo")
+    again = run(node, "demo", "--observables-per-report", "20")
     assert again.returncode == 0 and "lockstep-demo-2026" in again.stdout
     assert counts() == before
-    assert int(before[0]) >= 19 + 4 + 3 + 1  # type: ignore[call-overload]  # NCBs, units and regional body, partners, GS
+    assert before[0] >= 19 + 4 + 3 + 1  # NCBs, national units and regional body, partners, GS
+    assert before[3] >= 40 and before[5] > 0  # reports from the agencies, overlapping: hits on first sign-in
     assert "not loaded again" in run(node, "demo", "--if-empty").stdout
 
 

@@ -132,6 +132,17 @@ def _contact(agency: Agency, country: Country) -> None:
     )
 
 
+def all_users() -> list[DemoUser]:
+    """The named demo users, plus an officer for every participating NCB that has none."""
+    named = {spec.agency for spec in USERS if Role.OFFICER in spec.roles}
+    extra = [
+        DemoUser(f"{code.lower()}.officer", f"NCB-{code}", (Role.OFFICER,), "Officer", code)
+        for code in AFRICA + ELSEWHERE
+        if f"NCB-{code}" not in named
+    ]
+    return USERS + extra
+
+
 def load_directory() -> list[DemoUser]:
     """Create (once) the scenario's agencies, communities, contact points and users; returns the users."""
     countries = {country.code: country for country in Country.objects.filter(code__in=AFRICA + ELSEWHERE)}
@@ -155,7 +166,7 @@ def load_directory() -> list[DemoUser]:
             "owner": gs,
         },
     )
-    for spec in USERS:
+    for spec in all_users():
         if User.objects.filter(username=spec.username).exists():
             continue
         services.create_user(
@@ -168,4 +179,4 @@ def load_directory() -> list[DemoUser]:
             first_name=spec.first_name,
             last_name=spec.last_name,
         )
-    return USERS
+    return all_users()

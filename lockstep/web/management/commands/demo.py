@@ -10,6 +10,7 @@ from django.db import transaction
 
 from lockstep.directory.demo import DEMO_PASSWORD, load_directory
 from lockstep.directory.models import User
+from lockstep.intel.demo import load_intel
 from lockstep.lib.commands import LockstepCommand
 
 
@@ -23,6 +24,12 @@ class Command(LockstepCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="do nothing if any user exists")
+        parser.add_argument(
+            "--observables-per-report",
+            type=int,
+            default=700,
+            help="size of each demo report (default 700: about 40,000 observables in all)",
+        )
 
     def run(self, **options: Any) -> None:
         if not settings.LOCKSTEP_DEMO:
@@ -35,12 +42,17 @@ class Command(LockstepCommand):
         else:
             with transaction.atomic():
                 users = load_directory()
-            self.stdout.write(self.style.SUCCESS(f"Demo scenario loaded ({len(users)} demo users)."))
+            stored, hits = load_intel(per_report=max(1, options["observables_per_report"]))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo scenario loaded: {len(users)} demo users, {stored:,} observables, {hits:,} hits."
+                )
+            )
         self.print_logins()
 
     def print_logins(self) -> None:
-        from lockstep.directory.demo import USERS
+        from lockstep.directory.demo import all_users
 
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        for spec in USERS:
+        for spec in all_users():
             self.stdout.write(f"  {spec.username:<22} {spec.agency:<12} {', '.join(spec.roles)}")
