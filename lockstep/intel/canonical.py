@@ -74,8 +74,13 @@ _REFANG = [
 ]
 
 
+_DEFANGED = re.compile(r"[\[\](){}<>\\]|xx|\*\*|fxp|dot", re.I)
+
+
 def refang(text: str) -> str:
     """Undo the usual defanging: hxxp, [.], (.), {.}, [dot], [@], [at], [:], [://], [/], \\. ..."""
+    if not _DEFANGED.search(text):
+        return text  # nothing defanged (most values): skip the substitutions
     for pattern, replacement in _REFANG:
         text = pattern.sub(replacement, text)
     return text
@@ -116,6 +121,7 @@ def _suffixes() -> tldextract.TLDExtract:
 
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_PLAIN_ASCII = re.compile(r"^[a-z0-9.-]+$")
 
 
 def domain(value: str, *, known_suffix: bool = False) -> str:
@@ -123,10 +129,12 @@ def domain(value: str, *, known_suffix: bool = False) -> str:
     name = value.strip().rstrip(".").lower()
     if not name or " " in name:
         raise InvalidValue("empty or contains spaces")
-    try:
-        name = idna.encode(name, uts46=True).decode("ascii")
-    except idna.IDNAError as exc:
-        raise InvalidValue(f"not a valid internationalised domain name ({exc})") from None
+    if not _PLAIN_ASCII.match(name) or "xn--" in name:
+        # Non-ASCII or punycode: full IDNA 2008 with UTS #46 mapping (plain ASCII names are their own A-labels).
+        try:
+            name = idna.encode(name, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            raise InvalidValue(f"not a valid internationalised domain name ({exc})") from None
     labels = name.split(".")
     if len(labels) < 2 or len(name) > 253:
         raise InvalidValue("a domain has at least two labels and at most 253 characters")

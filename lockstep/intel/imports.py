@@ -189,7 +189,7 @@ class Importer:
             Report.objects.filter(pk__in=[r.pk for r in reports], status=ReportStatus.IMPORTING).update(
                 status=ReportStatus.ACTIVE
             )
-            common, hits = correlate([report.pk for report in reports])
+            common, hits = correlate([report.pk for report in reports], full=progress.added >= 100_000)
             progress.hits, progress.reports = hits, len(reports)
             self.run.finished, self.run.finished_at, self.run.hits = True, timezone.now(), hits
             self.run.rows_done, self.run.added, self.run.rejected = (
