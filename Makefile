@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_DATA_DIR := $(CURDIR)/var/test
 PYTEST_ARGS ?=
+BENCH_ROWS ?= 1000000
 
 .PHONY: run install install-dev messages chromium test test-sqlite test-postgres check fmt bench clean
 
@@ -67,8 +68,17 @@ fmt: install-dev
 	$(BIN)/ruff check --fix lockstep tests bench conftest.py
 	$(BIN)/ruff format lockstep tests bench conftest.py
 
-bench: install-dev
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $@
+
+# Benchmarks print the figures recorded in docs/benchmarks.md (they take several minutes; wrk comes from Debian).
+bench: install-dev $(VENV)/.installed-bench messages
+	@command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get install -y -qq wrk; }
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/audit_chain.py
+	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) DJANGO_SETTINGS_MODULE=lockstep.settings $(BIN)/python bench/extraction.py
+	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/correlation.py --rows $(BENCH_ROWS)
+	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/lookup.py
 
 clean:
 	rm -rf $(VENV) var

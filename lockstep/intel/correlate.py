@@ -64,7 +64,7 @@ def _shared_keys(cursor: object, report_ids: Sequence[int], *, full: bool) -> in
             cursor,
             f"""
             INSERT INTO {SHARED} (value_key)
-            SELECT value_key FROM {t["obs"]} GROUP BY value_key HAVING COUNT(DISTINCT report_id) > 1
+            SELECT value_key FROM {t["obs"]} GROUP BY value_key HAVING MIN(report_id) <> MAX(report_id)
         """,
         )
     return _run(

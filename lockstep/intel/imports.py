@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from lockstep.audit.services import record
 from lockstep.directory.models import User
 from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.intel.correlate import correlate
-from lockstep.intel.ingest import Submitted, insert_rows, prepare, rows_for
+from lockstep.intel.ingest import Submitted, insert_rows, pipelined, prepare, rows_for
 from lockstep.intel.models import CrimeType, ImportRun, Report, ReportStatus
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec
@@ -47,6 +48,16 @@ FIELDS = (
     "tlp",
     "audience",
 )
+
+
+@dataclass
+class Canonical:
+    """A batch after canonicalisation: rows done once it is written, rows without a report reference, and per
+    report reference its first row, values ready to insert, how many were rejected and why."""
+
+    rows_done: int
+    missing: int
+    reports: dict[str, tuple[dict[str, Any], list[Any], int, list[str]]]
 
 
 @dataclass
@@ -144,40 +155,50 @@ class Importer:
             self.run.reports.add(report)
         return report
 
-    def batch(self, rows: list[dict[str, Any]], first_index: int, progress: Progress) -> None:
-        """One atomic batch: reports created as needed, values canonicalised and bulk-inserted."""
+    def canonicalise(self, chunk: tuple[int, list[dict[str, Any]]]) -> Canonical:
+        """Pure work, run on a helper thread while the previous batch is written: group the rows by report and
+        canonicalise them."""
+        first_index, rows = chunk
+        grouped: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        missing = 0
+        for offset, row in enumerate(rows):
+            reference = str(row.get("report") or "").strip()[:100]
+            if not reference:
+                missing += 1
+                continue
+            grouped.setdefault(reference, []).append((first_index + offset, row))
+        reports = {}
+        for reference, items in grouped.items():
+            submitted = [
+                Submitted(
+                    str(row.get("type") or "").strip().lower(),
+                    str(row.get("value") or ""),
+                    str(row.get("context") or "")[:120],
+                    _when(row.get("first_seen")),
+                    _when(row.get("last_seen")),
+                )
+                for _index, row in items
+            ]
+            prepared, rejected = prepare(submitted, country=self.country, warn=self.warn)
+            problems = [
+                f"row {items[r.index][0] + 1}: {r.kind} {r.value!r}: {r.reason}" for r in rejected[:50]
+            ]
+            reports[reference] = (items[0][1], prepared, len(rejected), problems)
+        return Canonical(first_index + len(rows), missing, reports)
+
+    def write(self, batch: Canonical, progress: Progress) -> None:
+        """One atomic batch: reports created as needed, values bulk-inserted, progress recorded."""
         with transaction.atomic():
-            by_report: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-            for offset, row in enumerate(rows):
-                reference = str(row.get("report") or "").strip()
-                if not reference:
-                    progress.rejected += 1
-                    continue
-                by_report.setdefault(reference, []).append((first_index + offset, row))
             pending: list[tuple[Any, ...]] = []
-            for reference, items in by_report.items():
-                report = self._report(reference[:100], items[0][1])
-                submitted = [
-                    Submitted(
-                        str(row.get("type") or "").strip().lower(),
-                        str(row.get("value") or ""),
-                        str(row.get("context") or "")[:120],
-                        _when(row.get("first_seen")),
-                        _when(row.get("last_seen")),
-                    )
-                    for _index, row in items
-                ]
-                prepared, rejected = prepare(submitted, country=self.country, warn=self.warn)
-                progress.rejected += len(rejected)
+            progress.rejected += batch.missing
+            for reference, (first_row, prepared, rejected, problems) in batch.reports.items():
+                report = self._report(reference, first_row)
+                progress.rejected += rejected
                 if progress.problems is not None:
-                    progress.problems.extend(
-                        f"row {items[r.index][0] + 1}: {r.kind} {r.value!r}: {r.reason}"
-                        for r in rejected[: max(0, 50 - len(progress.problems))]
-                    )
+                    progress.problems.extend(problems[: max(0, 50 - len(progress.problems))])
                 pending += rows_for(report.pk, report.owner_id, report.marking_id, prepared)
-            added = insert_rows(pending)
-            progress.added += added
-            progress.rows = first_index + len(rows)
+            progress.added += insert_rows(pending)
+            progress.rows = batch.rows_done
             ImportRun.objects.filter(pk=self.run.pk).update(
                 rows_done=progress.rows, added=progress.added, rejected=progress.rejected
             )
@@ -215,6 +236,17 @@ class Importer:
             )
 
 
+def _chunks(
+    rows: Iterator[dict[str, Any]], size: int, start: int
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    while True:
+        chunk = list(itertools.islice(rows, size))
+        if not chunk:
+            return
+        yield start, chunk
+        start += len(chunk)
+
+
 def import_file(
     actor: User,
     path: Path,
@@ -238,22 +270,22 @@ def import_file(
         progress.resumed_from = progress.rows = int(run.rows_done)
         progress.added, progress.rejected = int(run.added), int(run.rejected)
     importer = Importer(actor, run, tlp=tlp, audience=audience)
+    stopped = False
+
+    def write(batch: Canonical) -> None:
+        nonlocal stopped
+        if stopped:
+            return
+        importer.write(batch, progress)
+        if on_progress:
+            on_progress(progress)
+        stopped = stop_after is not None and progress.rows >= stop_after
+
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        batch: list[dict[str, Any]] = []
-        first = progress.rows
-        for index, row in enumerate(read_rows(handle, path.name, mapping)):
-            if index < progress.resumed_from:
-                continue
-            batch.append(row)
-            if len(batch) >= batch_size:
-                importer.batch(batch, first, progress)
-                first, batch = progress.rows, []
-                if on_progress:
-                    on_progress(progress)
-                if stop_after is not None and progress.rows >= stop_after:
-                    return progress
-        if batch:
-            importer.batch(batch, first, progress)
+        rows = itertools.islice(read_rows(handle, path.name, mapping), progress.resumed_from, None)
+        pipelined(_chunks(rows, batch_size, progress.resumed_from), importer.canonicalise, write)
+    if stopped:
+        return progress
     importer.finish(progress)
     if on_progress:
         on_progress(progress)

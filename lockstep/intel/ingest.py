@@ -8,15 +8,19 @@ Duplicates (same value in the same report) are dropped by the unique (value_key,
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 
 from lockstep.intel.canonical import InvalidValue, canonical, value_key
 from lockstep.intel.models import Observable
 from lockstep.intel.warninglists import WarnIndex
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -163,3 +167,17 @@ def insert_rows(rows: list[tuple[Any, ...]]) -> int:
         placeholders = ", ".join(["%s"] * len(COLUMNS))
         cursor.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})", rows)
         return int(connection.connection.total_changes - before)
+
+
+def pipelined(batches: Iterable[T], work: Callable[[T], U], write: Callable[[U], None]) -> None:
+    """Run ``work`` (pure Python: canonicalisation) for the next batch on a helper thread while ``write`` (the
+    database, which releases the interpreter lock while it works) handles the current one, in order."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: Future[U] | None = None
+        for batch in batches:
+            following = pool.submit(work, batch)
+            if pending is not None:
+                write(pending.result())
+            pending = following
+        if pending is not None:
+            write(pending.result())
