@@ -30,6 +30,7 @@ from lockstep.intel.forms import (
 )
 from lockstep.intel.lookup import lookup as run_lookup
 from lockstep.intel.models import HitState
+from lockstep.intel.stats import uncorrelated
 from lockstep.policy.audience import preview_recipients
 from lockstep.policy.rules import is_operational
 from lockstep.web.forms import add_errors
@@ -142,6 +143,7 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
             "hits": hits,
             "sides": other_sides(actor, hits),
             "withdraw": WithdrawForm(),
+            "uncorrelated": uncorrelated(item),
         },
     )
 

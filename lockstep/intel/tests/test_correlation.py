@@ -136,3 +136,14 @@ def test_a_large_submission_correlates_in_one_pass(world: Any) -> None:
     result = submit(world.outsider, values[1000:])
     assert result.added == 1000 and result.hits == 500
     assert Hit.objects.count() == 2 * 500
+
+
+def test_suppressed_and_too_common_matches_stay_counted(world: Any, settings: Any) -> None:
+    from lockstep.intel.stats import uncorrelated
+
+    settings.LOCKSTEP_HIT_FANOUT = 1
+    submit(world.outsider, [("ipv4", "8.8.8.8"), ("domain", "crowded.example.net")])
+    mine = submit(world.owner, [("ipv4", "8.8.8.8"), ("ipv4", "1.1.1.1"), ("domain", "crowded.example.net")])
+    counts = uncorrelated(mine.report)
+    assert (counts.suppressed, counts.suppressed_elsewhere, counts.too_common) == (2, 1, 1)
+    assert mine.hits == 0
