@@ -101,17 +101,21 @@ def _create_hits(cursor: object, report_ids: Sequence[int]) -> int:
     return _run(
         cursor,
         f"""
-        WITH pairs AS MATERIALIZED (
+        WITH candidates AS MATERIALIZED (
+            -- every active holder of a shared key, found by index from the (few) shared keys
+            SELECT o.id, o.report_id, o.owner_id, o.marking_id, o.kind, o.value, o.value_key
+            FROM {SHARED} k JOIN {t["obs"]} o ON o.value_key = k.value_key
+            WHERE o.active AND o.suppressed = ''
+              AND NOT EXISTS (SELECT 1 FROM {t["common"]} c WHERE c.value_key = k.value_key)
+        ),
+        pairs AS MATERIALIZED (
             SELECT n.id AS new_id, o.id AS old_id, n.owner_id AS new_owner, o.owner_id AS old_owner,
                    n.marking_id AS new_marking, o.marking_id AS old_marking, n.kind AS kind, n.value_key AS value_key
-            FROM {SHARED} k
-            JOIN {t["obs"]} n ON n.value_key = k.value_key
-            JOIN {t["obs"]} o ON o.value_key = k.value_key AND o.owner_id <> n.owner_id
+            FROM candidates n
+            JOIN candidates o ON o.value_key = n.value_key AND o.owner_id <> n.owner_id
                  AND o.kind = n.kind AND o.value = n.value
             JOIN {t["report"]} r ON r.id = o.report_id AND r.status = 'active'
-            WHERE n.report_id IN ({_in(report_ids)}) AND n.active AND o.active
-              AND n.suppressed = '' AND o.suppressed = ''
-              AND NOT EXISTS (SELECT 1 FROM {t["common"]} c WHERE c.value_key = k.value_key)
+            WHERE n.report_id IN ({_in(report_ids)})
         )
         INSERT INTO {t["hit"]} (observable_id, other_id, agency_id, other_agency_id, kind, value_key, state,
                                created_at, updated_at)
@@ -142,8 +146,11 @@ def correlate(report_ids: Sequence[int], *, full: bool = False) -> tuple[int, in
     with connection.cursor() as cursor:
         if full and connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {_tables()['obs']}")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the grouped scan hashes in memory, not on disk
         if not _shared_keys(cursor, report_ids, full=full):
             return 0, 0
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {SHARED}")  # temporary tables get no automatic statistics
         common = _mark_common(cursor)
         hits = _create_hits(cursor, report_ids)
         cursor.execute(f"DELETE FROM {SHARED}")

@@ -96,8 +96,9 @@ class Observable(models.Model):
     visibility are decided without joining the report."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="observables")
-    owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    marking = models.ForeignKey(Marking, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: every bulk insert pays for each index, and nothing looks observables up by these.
+    owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
+    marking = models.ForeignKey(Marking, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(_("type"), max_length=16)
     value = models.CharField(_("value"), max_length=4096)
     value_key = models.BigIntegerField()
@@ -115,7 +116,6 @@ class Observable(models.Model):
             # One index serves both matching (value_key first) and de-duplication within a report.
             models.UniqueConstraint(fields=["value_key", "report"], name="one_value_per_report"),
         ]
-        indexes = [models.Index(fields=["report", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
@@ -132,9 +132,10 @@ class HitState(models.TextChoices):
 class Hit(models.Model):
     """``agency``'s observable matched ``other``, owned by ``other_agency``: one row for each side."""
 
-    observable = models.ForeignKey(Observable, on_delete=models.CASCADE, related_name="hits")
+    # observable and agency are covered by the unique pair and the (agency, state, created_at) indexes.
+    observable = models.ForeignKey(Observable, on_delete=models.CASCADE, related_name="hits", db_index=False)
     other = models.ForeignKey(Observable, on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="hits")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="hits", db_index=False)
     other_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16)
     value_key = models.BigIntegerField()
