@@ -117,38 +117,60 @@ def _matches(kind: str, pattern: re.Pattern[str], text: str) -> Iterator[tuple[i
         yield start, end, value
 
 
+PHONE_WINDOW = re.compile(r"(?<![\w+])\+?\(?\d[\d \t().-]{5,22}\d(?!\w)")
+
+
 def extract(text: str, country: str | None = None) -> dict[str, list[str]]:
     """Canonical observables found in ``text``, by type, each once, in order of first appearance."""
     text = refang(text)
     found: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    decided: dict[tuple[str, str], str | None] = {}  # a candidate string is judged once per text
     masked = list(text)
 
     def keep(kind: str, value: str, start: int, end: int) -> None:
-        if value not in found.setdefault(kind, []):
-            found[kind].append(value)
+        if (kind, value) not in seen:
+            seen.add((kind, value))
+            found.setdefault(kind, []).append(value)
         masked[start:end] = " " * (end - start)
+
+    def judge(kind: str, candidate: str, current: str, start: int) -> str | None:
+        if kind == "ipv4" and VERSION_BEFORE.search(current[max(0, start - 12) : start]):
+            return None  # "version 10.2.3.4" is a version string
+        key = (kind, candidate)
+        if key not in decided:
+            accept = SPECIAL.get(kind)
+            try:
+                decided[key] = (
+                    accept(candidate, current, start)
+                    if accept and kind != "ipv4"
+                    else canonical(kind, candidate, country=country)
+                )
+            except InvalidValue:
+                decided[key] = None
+        return decided[key]
 
     for kind, pattern in PATTERNS:
         current = "".join(masked)
         for start, end, candidate in _matches(kind, pattern, current):
-            try:
-                accept = SPECIAL.get(kind)
-                value = (
-                    accept(candidate, current, start)
-                    if accept
-                    else canonical(kind, candidate, country=country)
-                )
-            except InvalidValue:
-                continue
+            value = judge(kind, candidate, current, start)
             if value:
                 keep(kind, value, start, end)
+    # Telephone numbers: libphonenumber's matcher, run only on the digit runs that could be numbers.
     current = "".join(masked)
-    for match in phonenumbers.PhoneNumberMatcher(
-        current, country or "ZZ", leniency=phonenumbers.Leniency.VALID
-    ):
-        value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        keep("phone", value, match.start, match.end)
-    return {kind: values for kind, values in found.items() if values}
+    region = country or "ZZ"
+    numbers: dict[str, list[tuple[int, int, str]]] = {}  # each digit run is parsed once per text
+    for window in PHONE_WINDOW.finditer(current):
+        digits = window.group()
+        if digits not in numbers:
+            matcher = phonenumbers.PhoneNumberMatcher(digits, region, leniency=phonenumbers.Leniency.VALID)
+            numbers[digits] = [
+                (m.start, m.end, phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164))
+                for m in matcher
+            ]
+        for start, end, value in numbers[digits]:
+            keep("phone", value, window.start() + start, window.start() + end)
+    return found
 
 
 class _TextOfHtml(html.parser.HTMLParser):
