@@ -34,7 +34,7 @@ class SignInGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with context.bound(via="web", ip=request.META.get("REMOTE_ADDR")):
+        with context.bound(via="web", ip=request.META.get("REMOTE_ADDR")), context.request_ledger():
             response = self.guard(request)
             return response if response is not None else self.get_response(request)
 

@@ -18,6 +18,7 @@ from lockstep.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from lockstep.policy.rules import can, is_active_actor
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def check_token_request(name: str, scope: str, days: int) -> None:
@@ -113,9 +114,21 @@ def authenticate_token(value: str, method: str, path: str) -> User:
             )
         raise NotAuthenticated(_("The API token is not valid (unknown, expired or revoked)."))
     context.set_via(f"api-token:{token.pk}")
-    with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        record(token.user, "auth.token_used", token, method=method, path=path[:200], scope=token.scope)
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+    def use() -> None:
+        with transaction.atomic():
+            record(token.user, "auth.token_used", token, method=method, path=path[:200], scope=token.scope)
+
+    # Every use is attributable: events the request writes carry via=api-token:<id>; if it writes none (a plain
+    # read), the use itself is recorded when the request ends (at once outside a request).
+    ledger = context.ledger()
+    if ledger is None:
+        use()
+    else:
+        ledger.token_use = use
     if method.upper() not in SAFE_METHODS and not token.allows_writes:
         raise PermissionDenied(
             _("This token has the read scope; %(method)s needs a read-write token.")

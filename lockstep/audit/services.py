@@ -58,6 +58,9 @@ def record(actor: User | None, action: str, target: models.Model | None = None, 
     ``user.created``; ``details`` plain JSON values (no floats, no secrets).
     """
     channel = context.current()
+    ledger = context.ledger()
+    if ledger is not None:
+        ledger.events += 1
     with transaction.atomic():
         _lock_chain()
         head = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()

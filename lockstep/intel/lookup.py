@@ -138,10 +138,16 @@ def _fill(actor: User, keys: dict[int, list[Answer]]) -> None:
             "marking__audience",
         )
     )
-    visible = set(
-        Marking.objects.visible_to(actor)
-        .filter(pk__in={row.marking_id for row in rows})
-        .values_list("pk", flat=True)
+    if not rows and not common:
+        return
+    visible = (
+        set(
+            Marking.objects.visible_to(actor)
+            .filter(pk__in={row.marking_id for row in rows})
+            .values_list("pk", flat=True)
+        )
+        if rows
+        else set()
     )
     partner = actor.agency.is_partner
     for row in rows:
@@ -186,9 +192,12 @@ def _audit_and_notify(actor: User, answers: list[Answer]) -> None:
         }
         from lockstep.intel.models import Report
 
-        for report in Report.objects.filter(reference__in=references, notify_on_lookup=True).select_related(
-            "owner"
-        ):
+        owners = Report.objects.none()
+        if references:
+            owners = Report.objects.filter(reference__in=references, notify_on_lookup=True).select_related(
+                "owner"
+            )
+        for report in owners:
             notify_agency(
                 report.owner,
                 "lookup",

@@ -77,7 +77,31 @@ class WarnIndex:
         return ""
 
 
+_cache: tuple[tuple[object, ...], WarnIndex] | None = None
+
+
 def load_index() -> WarnIndex:
+    """The index of every enabled list, rebuilt only when the lists changed (one small query otherwise)."""
+    global _cache
+    from django.db.models import Count, Max
+
+    from lockstep.intel.models import Warninglist
+
+    state = Warninglist.objects.filter(enabled=True).aggregate(
+        n_lists=Count("id", distinct=True),
+        n_entries=Count("entries"),
+        changed=Max("updated_at"),
+        last_entry=Max("entries__id"),
+    )
+    version = tuple(state.values())
+    if _cache is not None and _cache[0] == version:
+        return _cache[1]
+    index = build_index()
+    _cache = (version, index)
+    return index
+
+
+def build_index() -> WarnIndex:
     from lockstep.intel.models import WarninglistEntry
 
     index = WarnIndex()
