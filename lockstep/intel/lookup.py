@@ -48,37 +48,31 @@ class Answer:
     matches: list[Match] = field(default_factory=list)
 
 
-GUESS_ORDER = [
-    "ipv4",
-    "ipv6",
-    "cidr",
-    "email",
-    "url",
-    "btc",
-    "eth",
-    "trx",
-    "xmr",
-    "iban",
-    "md5",
-    "sha1",
-    "sha256",
-    "cve",
-    "ssdeep",
-    "handle",
-    "imei",
-    "phone",
-    "domain",
+SHAPES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"^[a-z][a-z0-9+.-]*://", re.I), ("url",)),
+    (re.compile(r"^[^@\s]+@[^@\s]+$"), ("email",)),
+    (re.compile(r"^\d{1,3}(\.\d{1,3}){3}$"), ("ipv4",)),
+    (re.compile(r"^[\d.]+/\d{1,2}$|^[0-9a-f:]+/\d{1,3}$", re.I), ("cidr",)),
+    (re.compile(r"^\[?[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*\]?$", re.I), ("ipv6",)),
+    (re.compile(r"^[0-9a-f]{32}$|^[0-9a-f]{40}$|^[0-9a-f]{64}$", re.I), ("md5", "sha1", "sha256")),
+    (re.compile(r"^0x[0-9a-f]{40}$", re.I), ("eth",)),
+    (re.compile(r"^cve[-_ ]\d{4}", re.I), ("cve",)),
+    (re.compile(r"^\d+:[A-Za-z0-9/+]+:[A-Za-z0-9/+]+"), ("ssdeep",)),
+    (re.compile(r"^[a-z]+:\S+$", re.I), ("handle",)),
+    (re.compile(r"^\+[\d\s().-]{7,}$"), ("phone",)),
+    (re.compile(r"^[\d\s-]{15,19}$"), ("imei",)),
+    (re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9 ]{10,40}$", re.I), ("iban",)),
+    (re.compile(r"^(bc1|[13])[a-km-zA-HJ-NP-Z0-9]{25,90}$", re.I), ("btc",)),
+    (re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$"), ("trx",)),
+    (re.compile(r"^[48][1-9A-HJ-NP-Za-km-z]{94}([1-9A-HJ-NP-Za-km-z]{11})?$"), ("xmr",)),
 ]
 
 
 def guess_kind(raw: str, country: str | None) -> tuple[str, str]:
-    """The first type whose rules accept ``raw``, and its canonical value."""
+    """The type the value's shape points to (then a domain), and its canonical value."""
     text = refang(raw.strip())
-    for kind in GUESS_ORDER:
-        if kind == "phone" and not re.fullmatch(r"\+[\d\s().-]{7,}", text):
-            continue
-        if kind == "imei" and not re.fullmatch(r"[\d\s-]{15,19}", text):
-            continue
+    kinds = [kind for pattern, options in SHAPES if pattern.search(text) for kind in options] + ["domain"]
+    for kind in kinds:
         try:
             return kind, canonical(kind, text, country=country)
         except InvalidValue:

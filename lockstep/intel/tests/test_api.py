@@ -190,3 +190,28 @@ def test_bad_submissions_get_clear_errors_and_store_nothing(world: Any, client: 
     strict = kenya.post("/reports", {**REPORT, "all_or_nothing": True})
     assert strict.status_code == 400 and "observables[2]" in strict.json()["error"]["fields"]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("203.0.113[.]9", "ipv4"),
+        ("2001:db8::1", "ipv6"),
+        ("198.51.100.0/24", "cidr"),
+        ("hxxp://x-y[.]net/a", "url"),
+        ("a[@]b-c.org", "email"),
+        ("44d88612fea8a8f36de82e1278abb02f", "md5"),
+        ("CVE-2024-3094", "cve"),
+        ("0x52908400098527886E0F7030069857D2E4169EE7", "eth"),
+        ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "btc"),
+        ("TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7", "trx"),
+        ("GB82 WEST 1234 5698 7654 32", "iban"),
+        ("+254 712 345 678", "phone"),
+        ("telegram:@someone", "handle"),
+        ("evil[.]example.net", "domain"),
+    ],
+)
+def test_lookups_recognise_the_type(raw: str, kind: str) -> None:
+    from lockstep.intel.lookup import guess_kind
+
+    assert guess_kind(raw, "KE")[0] == kind
