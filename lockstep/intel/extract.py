@@ -9,7 +9,7 @@ from __future__ import annotations
 import html.parser
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import phonenumbers
 
@@ -42,13 +42,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")),
     ("cve", re.compile(r"\bCVE-\d{4}-\d{4,7}\b", re.I)),
     ("asn", re.compile(r"\bAS\d{1,10}\b")),
-    ("imei", re.compile(r"(?i:\bIMEI\b)[\s:#.-]{0,5}(\d[\d -]{13,17}\d)")),
+    ("imei", re.compile(r"(?i:\bIMEI\b)[\s:#.-]{0,5}(?P<imei_digits>\d[\d -]{13,17}\d)")),
     (
         "handle",
         re.compile(
-            r"(?i:\b(telegram|whatsapp|signal|instagram|twitter|facebook|tiktok|discord|skype|wechat|viber)\b)"
+            r"(?i:\b(?P<handle_platform>telegram|whatsapp|signal|instagram|twitter|facebook|tiktok|discord|skype|wechat|viber)\b)"
             r"(?:\s+(?i:handle|account|user(?:name)?|id|profile))?(?:\s*[:=]\s*|\s+(?=[@+]))"
-            r"(\+[\d ()-]{7,20}\d|@?[A-Za-z0-9_.-]{3,64})"
+            r"(?P<handle_user>\+[\d ()-]{7,20}\d|@?[A-Za-z0-9_.-]{3,64})"
         ),
     ),
     ("ipv4", re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")),
@@ -57,6 +57,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"(?<![\w@.-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_][\w-]{0,62}(?![\w-]|\.\w)"),
     ),
 ]
+
+
+def _scoped(pattern: re.Pattern[str]) -> str:
+    return f"(?i:{pattern.pattern})" if pattern.flags & re.IGNORECASE else pattern.pattern
+
+
+# All the patterns in one pass, in priority order: at each position the first alternative that matches wins,
+# and the text it covers is not searched again (a URL's host is not also a domain).
+MASTER = re.compile("|".join(f"(?P<{kind}>{_scoped(pattern)})" for kind, pattern in PATTERNS))
+KINDS = [kind for kind, _pattern in PATTERNS]
 
 VERSION_BEFORE = re.compile(r"(?:\bv|\bversion|\bver\.?|\bbuild|\brelease|\bfirmware|\bupdate)\s*$", re.I)
 FILE_EXTENSIONS = frozenset(
@@ -102,19 +112,19 @@ Acceptor = Callable[[str, str, int], "str | None"]
 SPECIAL: dict[str, Acceptor] = {"domain": _accept_domain, "ipv4": _accept_ipv4, "ssdeep": _accept_ssdeep}
 
 
-def _matches(kind: str, pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, str]]:
-    for match in pattern.finditer(text):
-        group = 2 if kind == "handle" else 1 if kind == "imei" else 0
-        start, end = match.span(group)
-        value = match.group(group)
-        if kind == "url":
-            value = _clean_url(value)
-            end = start + len(value)
-        elif kind == "handle":
-            value = value.rstrip(".-")
-            end = start + len(value)
-            value = f"{match.group(1)}:{value}"
-        yield start, end, value
+def _candidate(kind: str, match: re.Match[str], group: str | int) -> tuple[int, int, str]:
+    """The span and text of a match (``group``: the kind's group in MASTER, 0 for one pattern alone), narrowed
+    to the part that is the observable."""
+    if kind == "imei":
+        return match.start("imei_digits"), match.end("imei_digits"), match.group("imei_digits")
+    if kind == "handle":
+        user = match.group("handle_user").rstrip(".-")
+        start = match.start("handle_user")
+        return start, start + len(user), f"{match.group('handle_platform')}:{user}"
+    start, value = match.start(group), match.group(group)
+    if kind == "url":
+        value = _clean_url(value)
+    return start, start + len(value), value
 
 
 PHONE_WINDOW = re.compile(r"(?<![\w+])\+?\(?\d[\d \t().-]{5,22}\d(?!\w)")
@@ -150,12 +160,32 @@ def extract(text: str, country: str | None = None) -> dict[str, list[str]]:
                 decided[key] = None
         return decided[key]
 
-    for kind, pattern in PATTERNS:
-        current = "".join(masked)
-        for start, end, candidate in _matches(kind, pattern, current):
-            value = judge(kind, candidate, current, start)
+    position = 0
+    while True:
+        match = MASTER.search(text, position)
+        if match is None:
+            break
+        kind = next(name for name in KINDS if match.group(name) is not None)
+        start, end, candidate = _candidate(kind, match, kind)
+        value = judge(kind, candidate, text, start)
+        if value:
+            keep(kind, value, start, end)
+            position = max(end, match.start() + 1)
+            continue
+        # Refused (a bad checksum, a version string...): the lower-priority patterns may still find
+        # something where it stood, as when each pattern ran over the text in turn.
+        later = KINDS.index(kind) + 1
+        position = match.start() + 1
+        for name, pattern in PATTERNS[later:]:
+            retry = pattern.match(text, match.start())
+            if retry is None:
+                continue
+            start, end, candidate = _candidate(name, retry, 0)
+            value = judge(name, candidate, text, start)
             if value:
-                keep(kind, value, start, end)
+                keep(name, value, start, end)
+                position = max(end, position)
+                break
     # Telephone numbers: libphonenumber's matcher, run only on the digit runs that could be numbers.
     current = "".join(masked)
     region = country or "ZZ"
