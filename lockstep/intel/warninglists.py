@@ -139,3 +139,24 @@ def sync_builtin(warninglist_model: Any = None, entry_model: Any = None) -> int:
             entry_model.objects.bulk_create(entries)
             count += len(entries)
     return count
+
+
+def reapply(batch: int = 5000) -> int:
+    """Re-mark every stored observable against the current lists (after the GS changed them); returns how
+    many changed. New hits are not created here: values taken off a list correlate at their next submission."""
+    from lockstep.intel.models import Observable
+
+    index, changed = load_index(), 0
+    pending: list[Observable] = []
+    rows = Observable.objects.only("id", "kind", "value", "suppressed").order_by("id")
+    with transaction.atomic():
+        for observable in rows.iterator(chunk_size=batch):
+            reason = index.reason(observable.kind, observable.value)
+            if reason != observable.suppressed:
+                observable.suppressed = reason
+                pending.append(observable)
+            if len(pending) >= batch:
+                changed += Observable.objects.bulk_update(pending, ["suppressed"])
+                pending = []
+        changed += Observable.objects.bulk_update(pending, ["suppressed"]) if pending else 0
+    return changed

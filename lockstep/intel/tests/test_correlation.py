@@ -147,3 +147,16 @@ def test_suppressed_and_too_common_matches_stay_counted(world: Any, settings: An
     counts = uncorrelated(mine.report)
     assert (counts.suppressed, counts.suppressed_elsewhere, counts.too_common) == (2, 1, 1)
     assert mine.hits == 0
+
+
+def test_reapplying_changed_warninglists_re_marks_stored_values(world: Any) -> None:
+    from lockstep.intel.models import Warninglist, WarninglistEntry
+    from lockstep.intel.warninglists import reapply
+
+    result = submit(world.owner, [("domain", "cdn.partner-platform.net"), ("ipv4", "8.8.8.8")])
+    custom = Warninglist.objects.create(name="gs-cdn", description="CDN of a partner platform")
+    WarninglistEntry.objects.create(warninglist=custom, kind="domain", value="partner-platform.net")
+    Warninglist.objects.filter(name="public-dns-resolvers").update(enabled=False)
+    assert reapply() == 2
+    marks = dict(Observable.objects.filter(report=result.report).values_list("kind", "suppressed"))
+    assert marks == {"domain": "gs-cdn", "ipv4": ""}

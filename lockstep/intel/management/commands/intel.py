@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
 
+from lockstep.audit.services import record
 from lockstep.directory.models import User
 from lockstep.intel.extract import extract
 from lockstep.intel.imports import Progress, import_file
 from lockstep.intel.lookup import lookup
 from lockstep.intel.models import Warninglist
-from lockstep.intel.warninglists import sync_builtin
+from lockstep.intel.warninglists import reapply, sync_builtin
 from lockstep.lib.commands import LockstepCommand
 
 
@@ -60,7 +62,11 @@ class Command(LockstepCommand):
         looking.add_argument("values", nargs="*", help="values (or 'type:value'); none: read lines on stdin")
         looking.add_argument("--user", required=True, help="who is asking (audited)")
         lists = sub.add_parser("warninglists", help="built-in and GS warninglists")
-        lists.add_argument("what", choices=["list", "sync"])
+        lists.add_argument(
+            "what",
+            choices=["list", "sync", "apply"],
+            help="list; sync: reload the built-in lists; apply: re-mark stored values",
+        )
 
     def run(self, **options: Any) -> None:
         getattr(self, f"do_{options['action']}")(**options)
@@ -154,6 +160,12 @@ class Command(LockstepCommand):
     def do_warninglists(self, **options: Any) -> None:
         if options["what"] == "sync":
             self.stdout.write(f"{sync_builtin()} built-in entries loaded")
+        if options["what"] == "apply":
+            changed = reapply()
+            with transaction.atomic():
+                record(None, "intel.warninglists_applied", None, changed=changed)
+            self.stdout.write(f"{changed:,} stored values re-marked")
+            return
         for listed in Warninglist.objects.all():
             state = "enabled" if listed.enabled else "disabled"
             kind = "built-in" if listed.builtin else "GS"
