@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from lockstep.audit.services import record
 from lockstep.intel.models import CommonValue, ImportRun, Report, Warninglist, WarninglistEntry
+from lockstep.intel.warninglists import reapply
 from lockstep.web.admin_audit import AuditedModelAdmin
 
 
@@ -37,6 +40,25 @@ class WarninglistAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or not obj.builtin
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _apply(request)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        _apply(request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        _apply(request)
+
+
+def _apply(request: HttpRequest) -> None:
+    """Stored values follow the lists at once: re-marked, released ones correlated, new hits closed."""
+    changed = reapply()
+    record(request.user, "intel.warninglists_applied", None, changed=changed)  # type: ignore[arg-type]
+    messages.info(request, _("%(count)d stored values re-marked.") % {"count": changed})
 
 
 class ReadOnly(AuditedModelAdmin):

@@ -139,7 +139,7 @@ def observables(
     offset: int = Query(0, ge=0),
 ) -> list[ObservableOut]:
     item = access.get_report_for(actor_of(request), reference)
-    rows = item.observables.order_by("kind", "value")[offset : offset + limit]
+    rows = item.listed_observables()[offset : offset + limit]
     return [
         ObservableOut(
             type=o.kind,

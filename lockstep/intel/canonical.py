@@ -15,6 +15,7 @@ from functools import cache
 
 import idna
 import phonenumbers
+import pycountry
 import tldextract
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -57,24 +58,25 @@ def all_types() -> list[str]:
 # --- refanging ------------------------------------------------------------------------------------------
 
 _REFANG = [
-    (re.compile(r"\bh(?:xx|\*\*|XX)p(s?)(?=\s*(?:\[:\]|:|\[://\]))", re.I), r"http\1"),
+    (re.compile(r"\bh(?:xx|\*\*|XX|__)p(s?)(?=\s*(?:\[:\]|\(:\)|:|\[://\]))", re.I), r"http\1"),
     (re.compile(r"\bfxp(s?)(?=\s*(?:\[:\]|:))", re.I), r"ftp\1"),
-    (re.compile(r"\[\s*://\s*\]"), "://"),
+    (re.compile(r"\[\s*://\s*\]|\[:\]//|:\[//\]"), "://"),
     (re.compile(r"\[\s*:\s*\]|\(\s*:\s*\)"), ":"),
     (re.compile(r"\[\s*/\s*\]"), "/"),
+    # a bracketed dot or "dot", and the spaces a writer put around it: "example [dot] com", "evil (.) org"
     (
         re.compile(
-            r"\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}|<\s*(?:\.|dot)\s*>", re.I
+            r"\s*(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}|<\s*(?:\.|dot)\s*>)\s*",
+            re.I,
         ),
         ".",
     ),
+    (re.compile(r"(?<=\w)(?:\[\.|\.\])(?=\w)"), "."),  # a half bracket: "evil[.com", "evil.]com"
     (re.compile(r"\\\."), "."),
-    (re.compile(r"\[\s*(?:@|at)\s*\]|\(\s*(?:@|at)\s*\)|\{\s*(?:@|at)\s*\}", re.I), "@"),
+    (re.compile(r"\s*(?:\[\s*(?:@|at)\s*\]|\(\s*(?:@|at)\s*\)|\{\s*(?:@|at)\s*\})\s*", re.I), "@"),
     (re.compile(r"(?<=\w)\s+\[?dot\]?\s+(?=\w)", re.I), "."),  # "example dot com"
 ]
-
-
-_DEFANGED = re.compile(r"[\[\](){}<>\\]|xx|\*\*|fxp|dot", re.I)
+_DEFANGED = re.compile(r"[\[\](){}<>\\]|xx|\*\*|__p|fxp|dot", re.I)
 
 
 def refang(text: str) -> str:
@@ -259,7 +261,7 @@ def bank_account(value: str) -> str:
     if len(parts) != 3:
         raise InvalidValue("give country:bank code:account number, e.g. KE:01:0123456789")
     country, bank, number = (re.sub(r"[\s.-]", "", part).upper() for part in parts)
-    if not re.fullmatch(r"[A-Z]{2}", country):
+    if not re.fullmatch(r"[A-Z]{2}", country) or pycountry.countries.get(alpha_2=country) is None:
         raise InvalidValue("the country is a two-letter ISO 3166-1 code")
     if not re.fullmatch(r"[A-Z0-9]{1,20}", bank) or not re.fullmatch(r"[A-Z0-9]{4,34}", number):
         raise InvalidValue("the bank code (1-20) and account number (4-34) are letters and digits")
@@ -283,6 +285,9 @@ _SSDEEP = re.compile(r"^\d{1,10}:[A-Za-z0-9/+]{1,64}:[A-Za-z0-9/+]{1,64}(?:,\"[^
 def ssdeep(value: str) -> str:
     if not _SSDEEP.match(value.strip()):
         raise InvalidValue("an ssdeep hash is blocksize:hash:hash")
+    block = int(value.split(":", 1)[0])
+    if block < 3 or block % 3 or (block // 3) & (block // 3 - 1):
+        raise InvalidValue("the block size of an ssdeep hash is 3 x 2^n (3, 6, 12, 24, ...)")
     return value.strip().split(",")[0]
 
 

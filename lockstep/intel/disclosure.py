@@ -17,6 +17,7 @@ class OtherSide:
     tlp: str
     no_judicial_use: bool
     no_onward_dissemination: bool
+    conditions: str
     visible: bool
     title: str = ""
     context: str = ""
@@ -37,6 +38,7 @@ def other_sides(actor: User, hits: list[Hit]) -> dict[int, OtherSide]:
             tlp=marking.tlp,
             no_judicial_use=marking.no_judicial_use,
             no_onward_dissemination=marking.no_onward_dissemination,
+            conditions=marking.conditions,
             visible=shown,
             title=other.report.title if shown else "",
             context=other.context if shown else "",

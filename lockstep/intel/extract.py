@@ -95,13 +95,6 @@ def _accept_domain(candidate: str, text: str, start: int) -> str | None:
         return None
 
 
-def _accept_ssdeep(candidate: str, text: str, start: int) -> str | None:
-    block = int(candidate.split(":", 1)[0])
-    if block < 3 or block % 3 or (block // 3) & (block // 3 - 1):
-        return None  # ssdeep block sizes are 3 x 2^n; "2001:db8:85a3" is not a fuzzy hash
-    return canonical("ssdeep", candidate)
-
-
 def _accept_ipv4(candidate: str, text: str, start: int) -> str | None:
     if VERSION_BEFORE.search(text[max(0, start - 12) : start]):
         return None  # "version 10.2.3.4" is a version string
@@ -109,7 +102,7 @@ def _accept_ipv4(candidate: str, text: str, start: int) -> str | None:
 
 
 Acceptor = Callable[[str, str, int], "str | None"]
-SPECIAL: dict[str, Acceptor] = {"domain": _accept_domain, "ipv4": _accept_ipv4, "ssdeep": _accept_ssdeep}
+SPECIAL: dict[str, Acceptor] = {"domain": _accept_domain, "ipv4": _accept_ipv4}
 
 
 def _candidate(kind: str, match: re.Match[str], group: str | int) -> tuple[int, int, str]:

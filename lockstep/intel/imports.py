@@ -29,7 +29,8 @@ from lockstep.directory.models import User
 from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.intel.correlate import correlate
 from lockstep.intel.ingest import Submitted, insert_rows, pipelined, prepare, rows_for
-from lockstep.intel.models import CrimeType, ImportRun, Report, ReportStatus
+from lockstep.intel.models import CrimeType, ImportRun, Observable, Report, ReportStatus
+from lockstep.intel.notify import notify_hits
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.rules import is_operational
@@ -125,6 +126,8 @@ class Importer:
         report = self.reports.get(reference)
         if report is None:
             report = Report.objects.filter(owner=self.actor.agency, external_ref=reference).first()
+        if report is not None and report.status == ReportStatus.WITHDRAWN:
+            return report  # its rows are refused in ``write``: a recalled report takes no new values
         if report is None:
             crime = row.get("crime_type") or CrimeType.OTHER
             if crime not in CrimeType.values:
@@ -193,10 +196,21 @@ class Importer:
             progress.rejected += batch.missing
             for reference, (first_row, prepared, rejected, problems) in batch.reports.items():
                 report = self._report(reference, first_row)
+                if report.status == ReportStatus.WITHDRAWN:
+                    rejected, problems = (
+                        rejected + len(prepared),
+                        [
+                            _("report %(reference)s: withdrawn, its rows were not imported")
+                            % {"reference": reference},
+                            *problems,
+                        ],
+                    )
+                    prepared = []
                 progress.rejected += rejected
                 if progress.problems is not None:
                     progress.problems.extend(problems[: max(0, 50 - len(progress.problems))])
-                pending += rows_for(report.pk, report.owner_id, report.marking_id, prepared)
+                # Inactive until the whole file is in, also when added to a report that is already visible.
+                pending += rows_for(report.pk, report.owner_id, report.marking_id, prepared, active=False)
             progress.added += insert_rows(pending)
             progress.rows = batch.rows_done
             ImportRun.objects.filter(pk=self.run.pk).update(
@@ -206,11 +220,13 @@ class Importer:
     def finish(self, progress: Progress) -> None:
         """Make the imported reports visible and correlate them in one pass."""
         with transaction.atomic():
-            reports = list(self.reports.values())
-            Report.objects.filter(pk__in=[r.pk for r in reports], status=ReportStatus.IMPORTING).update(
-                status=ReportStatus.ACTIVE
-            )
-            common, hits = correlate([report.pk for report in reports], full=progress.added >= 100_000)
+            reports = [r for r in self.reports.values() if r.status != ReportStatus.WITHDRAWN]
+            ids = [r.pk for r in reports]
+            importing = Report.objects.filter(pk__in=ids, status=ReportStatus.IMPORTING)
+            fresh = set(importing.values_list("pk", flat=True))  # released now; the others were before
+            importing.update(status=ReportStatus.ACTIVE)
+            Observable.objects.filter(report__in=ids, active=False).update(active=True)
+            common, hits = correlate(ids, full=progress.added >= 100_000)
             progress.hits, progress.reports = hits, len(reports)
             self.run.finished, self.run.finished_at, self.run.hits = True, timezone.now(), hits
             self.run.rows_done, self.run.added, self.run.rejected = (
@@ -219,8 +235,12 @@ class Importer:
                 progress.rejected,
             )
             self.run.save()
-            for report in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("marking"):
-                release(self.actor, report.marking, report)
+            stored = list(Report.objects.filter(pk__in=ids).select_related("marking", "owner"))
+            for report in stored:
+                if report.pk in fresh:
+                    release(self.actor, report.marking, report)
+            if hits:
+                notify_hits(stored)
             record(
                 self.actor,
                 "report.imported",

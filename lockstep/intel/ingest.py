@@ -66,6 +66,9 @@ def prepare(
         except InvalidValue as exc:
             rejected.append(Rejected(index, row.kind, str(row.value)[:200], str(exc)))
             continue
+        if row.first_seen and row.last_seen and row.first_seen > row.last_seen:
+            rejected.append(Rejected(index, row.kind, str(row.value)[:200], "first seen is after last seen"))
+            continue
         if len(row.context) > 120:
             rejected.append(
                 Rejected(index, row.kind, str(row.value)[:200], "the context is over 120 characters")

@@ -16,6 +16,7 @@ from lockstep.alerts.services import notify_agency
 from lockstep.audit.services import record
 from lockstep.directory.models import User
 from lockstep.errors import InvalidInput, PermissionDenied
+from lockstep.intel import wallets
 from lockstep.intel.canonical import InvalidValue, canonical, refang, value_key
 from lockstep.intel.models import CommonValue, Observable, ReportStatus
 from lockstep.intel.warninglists import load_index
@@ -65,13 +66,17 @@ SHAPES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"^(bc1|[13])[a-km-zA-HJ-NP-Z0-9]{25,90}$", re.I), ("btc",)),
     (re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$"), ("trx",)),
     (re.compile(r"^[48][1-9A-HJ-NP-Za-km-z]{94}([1-9A-HJ-NP-Za-km-z]{11})?$"), ("xmr",)),
+    (re.compile(r"^AS\s?\d{1,10}$", re.I), ("asn",)),
+    (re.compile(r"^[A-Z]{2}[:/|][A-Z0-9 .-]{1,20}[:/|][A-Z0-9 .-]{4,40}$", re.I), ("bank_account",)),
+    (re.compile(r"^\(?0[\d\s().-]{6,16}$"), ("phone",)),  # a national number: the caller's country
 ]
 
 
 def guess_kind(raw: str, country: str | None) -> tuple[str, str]:
     """The type the value's shape points to (then a domain), and its canonical value."""
     text = refang(raw.strip())
-    kinds = [kind for pattern, options in SHAPES if pattern.search(text) for kind in options] + ["domain"]
+    kinds = [kind for pattern, options in SHAPES if pattern.search(text) for kind in options]
+    kinds += [*wallets.chains(), "domain"]  # other chains are told apart by their own patterns
     for kind in kinds:
         try:
             return kind, canonical(kind, text, country=country)

@@ -90,6 +90,12 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def listed_observables(self) -> models.QuerySet[Observable]:
+        """What the report shows: a visible report only its correlating values (not rows of an import still
+        running); a withdrawn one, shown to its owner alone, everything it held."""
+        rows = self.observables.order_by("kind", "value")
+        return rows.filter(active=True) if self.status == ReportStatus.ACTIVE else rows
+
 
 class Observable(models.Model):
     """One value seen in one report. ``owner`` and ``marking`` repeat the report's, so that correlation and

@@ -128,6 +128,7 @@ class OtherOut(Schema):
     tlp: str
     no_judicial_use: bool
     no_onward_dissemination: bool
+    conditions: str = Field(description="the originator's other handling conditions (always disclosed)")
     visible: bool = Field(description="false: only that a match exists, its owner, reference and handling")
     title: str
     context: str

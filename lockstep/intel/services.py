@@ -27,6 +27,7 @@ from lockstep.intel.models import (
     Report,
     ReportStatus,
 )
+from lockstep.intel.notify import notify_hits
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.rules import can, is_operational
@@ -149,33 +150,8 @@ def _store(report: Report, prepared: list[Prepared]) -> tuple[int, int]:
     received = Hit.objects.filter(observable__report=report)
     before = received.count()
     if correlate([report.pk])[1]:
-        _notify_hits(report)
+        notify_hits([report])
     return added, received.count() - before
-
-
-def _notify_hits(report: Report) -> None:
-    """The submitter learns its report matched; each agency whose records it matched learns by which agency
-    (only agencies that actually received a hit are told)."""
-    from lockstep.directory.models import Agency
-
-    params = {"reference": report.reference, "agency": report.owner.code}
-    if Hit.objects.filter(observable__report=report).exists():
-        notify_agency(
-            report.owner,
-            "hit",
-            gettext_noop("Report %(reference)s matched records of other agencies."),
-            params,
-            target=report,
-        )
-    receivers = Hit.objects.filter(other__report=report, state=HitState.NEW).values("agency")
-    for agency in Agency.objects.filter(pk__in=receivers):
-        notify_agency(
-            agency,
-            "hit",
-            gettext_noop("Your records matched report %(reference)s of %(agency)s."),
-            params,
-            target=report,
-        )
 
 
 def _require_owner(actor: User, report: Report) -> None:
@@ -254,6 +230,10 @@ def set_hit_state(actor: User, hit: Hit, state: str) -> Hit:
         raise PermissionDenied()
     if state not in (HitState.ACKNOWLEDGED, HitState.CLOSED):
         raise InvalidInput(_("A hit can be acknowledged or closed."), fields={"state": [_("Not allowed.")]})
+    if hit.state == HitState.CLOSED:
+        raise Conflict(_("This hit is closed."))
+    if state == HitState.ACKNOWLEDGED and hit.state != HitState.NEW:
+        raise Conflict(_("Only a new hit is acknowledged."))
     with transaction.atomic():
         hit.state = state
         hit.updated_at = timezone.now()
@@ -267,6 +247,8 @@ def request_follow_up(actor: User, hit: Hit, message: str) -> FollowUp:
     may not see)."""
     if hit.agency_id != actor.agency_id or not is_operational(actor):
         raise PermissionDenied()
+    if hit.state == HitState.CLOSED:
+        raise Conflict(_("This hit is closed."))
     if not message.strip() or len(message) > 5000:
         raise InvalidInput(
             _("Write a message of at most 5000 characters."), fields={"message": [_("Required.")]}

@@ -130,7 +130,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_of(request)
     item = access.get_report_for(actor, reference)
-    observables = Paginator(item.observables.order_by("kind", "value"), 200).get_page(request.GET.get("page"))
+    observables = Paginator(item.listed_observables(), 200).get_page(request.GET.get("page"))
     owner = item.owner_id == actor.agency_id
     hits = list(access.hits_for(actor).filter(observable__report=item)[:200]) if owner else []
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from functools import cache
@@ -11,6 +12,7 @@ from typing import Any
 import base58
 from Crypto.Hash import keccak
 
+from lockstep.lib.bech32 import CHARSET as BECH32_CHARSET
 from lockstep.lib.bech32 import decode_segwit
 
 CHAINS_FILE = Path(__file__).resolve().parent / "data" / "chains.json"
@@ -102,6 +104,65 @@ def xmr(value: str) -> str:
     return value
 
 
+def _cashaddr_polymod(values: list[int]) -> int:
+    generators = (0x98F2BC8E61, 0x79B76D99E2, 0xF33E5FB3C4, 0xAE2EABE2A8, 0x1E4F43E470)
+    checksum = 1
+    for value in values:
+        top = checksum >> 35
+        checksum = ((checksum & 0x07FFFFFFFF) << 5) ^ value
+        for bit, generator in enumerate(generators):
+            if (top >> bit) & 1:
+                checksum ^= generator
+    return checksum ^ 1
+
+
+def _cashaddr(value: str, prefix: str) -> None:
+    """CashAddr: the BCH polymod over the prefix (low 5 bits) and the base32 payload must be zero."""
+    payload = value.lower().rpartition(":")[2]
+    data = [BECH32_CHARSET.index(char) for char in payload]
+    if _cashaddr_polymod([ord(char) & 0x1F for char in prefix] + [0] + data):
+        raise WalletError("the CashAddr checksum does not match")
+
+
+def _crc16_xmodem(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte << 8
+        for _bit in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return crc
+
+
+def _ton(value: str) -> None:
+    """A user-friendly TON address: base64url of tag, workchain, 32-byte account id and a CRC16 (XMODEM)."""
+    try:
+        raw = base64.urlsafe_b64decode(value)
+    except ValueError:
+        raise WalletError("not base64url") from None
+    if len(raw) != 36 or raw[0] not in (0x11, 0x51):
+        raise WalletError("not a TON mainnet address")
+    if _crc16_xmodem(raw[:34]) != int.from_bytes(raw[34:], "big"):
+        raise WalletError("the TON checksum does not match")
+
+
+def _ripple(value: str) -> None:
+    try:
+        payload = base58.b58decode_check(value, alphabet=base58.RIPPLE_ALPHABET)
+    except ValueError:
+        raise WalletError("the base58 checksum does not match") from None
+    if len(payload) != 21 or payload[0] != 0:
+        raise WalletError("not an XRP Ledger account address")
+
+
+def _ed25519_key(value: str) -> None:
+    if len(base58.b58decode(value)) != 32:
+        raise WalletError("not a 32-byte public key")
+
+
+CHECKS = {"ripple": _ripple, "ton": _ton, "ed25519_key": _ed25519_key}
+
+
 @cache
 def chains() -> dict[str, dict[str, Any]]:
     data = json.loads(CHAINS_FILE.read_text(encoding="utf-8"))
@@ -116,6 +177,10 @@ def other_chain(chain: str, value: str) -> str:
         if decode_segwit(spec["bech32_hrp"], value) is None:
             raise WalletError(f"not a valid {spec['name']} bech32 address")
         return value.lower()
+    if spec.get("check") == "cashaddr":
+        _cashaddr(value, spec["prefix"].rstrip(":"))
+    elif spec.get("check"):
+        CHECKS[spec["check"]](value)
     versions = spec.get("base58_versions")
     if versions:
         payload = _base58check(value)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 BUILTIN_FILE = Path(__file__).resolve().parent / "data" / "warninglists.json"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -143,20 +144,36 @@ def sync_builtin(warninglist_model: Any = None, entry_model: Any = None) -> int:
 
 def reapply(batch: int = 5000) -> int:
     """Re-mark every stored observable against the current lists (after the GS changed them); returns how
-    many changed. New hits are not created here: values taken off a list correlate at their next submission."""
-    from lockstep.intel.models import Observable
+    many changed. Values taken off a list correlate now; hits still new on values put on a list are closed."""
+    from lockstep.intel.correlate import correlate
+    from lockstep.intel.models import Hit, HitState, Observable, Report, ReportStatus
 
     index, changed = load_index(), 0
     pending: list[Observable] = []
-    rows = Observable.objects.only("id", "kind", "value", "suppressed").order_by("id")
+    released_reports: set[int] = set()
+    listed_keys: set[int] = set()
+    rows = Observable.objects.only("id", "kind", "value", "value_key", "suppressed", "report_id").order_by(
+        "id"
+    )
     with transaction.atomic():
         for observable in rows.iterator(chunk_size=batch):
             reason = index.reason(observable.kind, observable.value)
             if reason != observable.suppressed:
+                if reason:
+                    listed_keys.add(observable.value_key)
+                else:
+                    released_reports.add(observable.report_id)
                 observable.suppressed = reason
                 pending.append(observable)
             if len(pending) >= batch:
                 changed += Observable.objects.bulk_update(pending, ["suppressed"])
                 pending = []
         changed += Observable.objects.bulk_update(pending, ["suppressed"]) if pending else 0
+        keys = sorted(listed_keys)
+        for start in range(0, len(keys), 500):
+            Hit.objects.filter(value_key__in=keys[start : start + 500], state=HitState.NEW).update(
+                state=HitState.CLOSED, updated_at=timezone.now()
+            )
+        active = Report.objects.filter(pk__in=released_reports, status=ReportStatus.ACTIVE)
+        correlate(list(active.values_list("pk", flat=True)))
     return changed

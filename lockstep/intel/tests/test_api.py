@@ -38,7 +38,7 @@ REPORT = {
     "title": "Bank phishing wave",
     "crime_type": "phishing",
     "summary": "Kit hosted on rented VPS",
-    "marking": {"tlp": "amber", "audience": "owner"},
+    "marking": {"tlp": "amber", "audience": "owner", "conditions": "Ask before any arrest"},
     "observables": [
         {"type": "domain", "value": "login-bank[.]example.net", "context": "phishing page"},
         {"type": "ipv4", "value": "203.0.113.9", "context": "hosting"},
@@ -75,6 +75,7 @@ def test_submit_then_a_no_hit_disclosure_then_follow_up_and_answer(world: Any, c
         "tlp": "amber",
         "no_judicial_use": False,
         "no_onward_dissemination": False,
+        "conditions": "Ask before any arrest",
         "visible": False,
         "title": "",
         "context": "",
@@ -209,6 +210,12 @@ def test_bad_submissions_get_clear_errors_and_store_nothing(world: Any, client: 
         ("+254 712 345 678", "phone"),
         ("telegram:@someone", "handle"),
         ("evil[.]example.net", "domain"),
+        ("AS13335", "asn"),
+        ("KE:01:0123456789", "bank_account"),
+        ("0712 345 678", "phone"),
+        ("LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz", "ltc"),
+        ("rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh", "xrp"),
+        ("490154203237518", "imei"),
     ],
 )
 def test_lookups_recognise_the_type(raw: str, kind: str) -> None:

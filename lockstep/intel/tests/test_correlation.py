@@ -110,6 +110,24 @@ def test_invalid_values_are_reported_and_the_valid_ones_stored(world: Any) -> No
     assert "IPv4" in result.rejected[0].reason
 
 
+def test_seen_dates_must_be_in_order(world: Any) -> None:
+    import datetime
+
+    early, late = (datetime.datetime(2026, month, 1, tzinfo=datetime.UTC) for month in (1, 6))
+    report = submit(world.owner, [("domain", "fine.example.net")]).report
+    result = add_observables(
+        world.owner,
+        report,
+        [
+            Submitted("ipv4", "198.51.100.1", first_seen=late, last_seen=early),
+            Submitted("ipv4", "198.51.100.2", first_seen=early, last_seen=late),
+        ],
+    )
+    assert result.added == 1 and result.rejected[0].reason == "first seen is after last seen"
+    stored = Observable.objects.get(report=report, kind="ipv4")
+    assert (stored.value, stored.first_seen, stored.last_seen) == ("198.51.100.2", early, late)
+
+
 def test_all_or_nothing_refuses_the_whole_report(world: Any) -> None:
     with pytest.raises(InvalidInput) as caught:
         submit(world.owner, [("ipv4", "999.1.1.1"), ("domain", "fine.example.net")], all_or_nothing=True)
@@ -160,3 +178,66 @@ def test_reapplying_changed_warninglists_re_marks_stored_values(world: Any) -> N
     assert reapply() == 2
     marks = dict(Observable.objects.filter(report=result.report).values_list("kind", "suppressed"))
     assert marks == {"domain": "gs-cdn", "ipv4": ""}
+
+
+def test_hit_states_move_forward_only(world: Any) -> None:
+    from lockstep.errors import Conflict
+    from lockstep.intel.services import request_follow_up, set_hit_state
+
+    submit(world.owner, SHARED[:1])
+    submit(world.outsider, SHARED[:1])
+    hit = Hit.objects.get(agency=world.ncb_ng)
+    assert set_hit_state(world.outsider, hit, "acknowledged").state == "acknowledged"
+    with pytest.raises(Conflict, match="Only a new hit"):
+        set_hit_state(world.outsider, hit, "acknowledged")
+    assert set_hit_state(world.outsider, hit, "closed").state == "closed"
+    for change in (
+        lambda: set_hit_state(world.outsider, hit, "acknowledged"),
+        lambda: set_hit_state(world.outsider, hit, "closed"),
+        lambda: request_follow_up(world.outsider, hit, "Please tell us more."),
+    ):
+        with pytest.raises(Conflict, match="closed"):
+            change()
+    hit.refresh_from_db()
+    assert hit.state == "closed"
+    assert list(
+        AuditEvent.objects.filter(action__startswith="hit.").values_list("action", flat=True).order_by("seq")
+    ) == ["hit.acknowledged", "hit.closed"]
+
+
+def test_a_gs_list_made_in_the_admin_applies_to_stored_values_at_once(world: Any, client: Any) -> None:
+    from conftest import verified_client
+    from lockstep.intel.models import Warninglist
+
+    submit(world.owner, [("domain", "cdn.partner-platform.net")])
+    submit(world.outsider, [("domain", "cdn.partner-platform.net")])
+    assert set(Hit.objects.values_list("state", flat=True)) == {"new"}
+    verified_client(client, world.gs_admin)
+    response = client.post(
+        "/admin/intel/warninglist/add/",
+        {
+            "name": "gs-cdn",
+            "description": "CDN of a partner platform",
+            "enabled": "on",
+            "entries-TOTAL_FORMS": "1",
+            "entries-INITIAL_FORMS": "0",
+            "entries-0-kind": "domain",
+            "entries-0-value": "partner-platform.net",
+        },
+    )
+    assert response.status_code == 302
+    assert set(Observable.objects.values_list("suppressed", flat=True)) == {"gs-cdn"}
+    assert set(Hit.objects.values_list("state", flat=True)) == {"closed"}  # new hits on listed values close
+    assert AuditEvent.objects.filter(action="intel.warninglists_applied", actor=world.gs_admin).exists()
+    listed = Warninglist.objects.get(name="gs-cdn")
+    submit(world.partner, [("domain", "cdn.partner-platform.net")], audience="everyone")
+    assert Hit.objects.count() == 2  # the listed value made no new hits
+    response = client.post(f"/admin/intel/warninglist/{listed.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert set(Observable.objects.values_list("suppressed", flat=True)) == {""}
+    # taken off the list, the stored values correlate at once: Kenya and Nigeria each learn of the
+    # partner's record (released to everyone); the pair closed earlier stays closed
+    assert sorted(Hit.objects.filter(state="new").values_list("agency__code", flat=True)) == [
+        "NCB-KE",
+        "NCB-NG",
+    ]

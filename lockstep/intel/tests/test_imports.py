@@ -93,3 +93,48 @@ def test_json_lines_with_a_column_mapping(world: Any, tmp_path: Path) -> None:
 def test_only_operational_users_import(world: Any, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         import_file(world.auditor, _csv(tmp_path, 3))
+
+
+def _rows(tmp_path: Path, name: str, values: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("report,type,value\n" + "".join(f"CASE-0,ipv4,{value}\n" for value in values))
+    return path
+
+
+def test_rows_added_to_a_visible_report_stay_hidden_until_the_file_is_in(world: Any, tmp_path: Path) -> None:
+    import_file(world.owner, _rows(tmp_path, "first.csv", ["198.51.100.1"]))
+    submit(world.outsider, [("ipv4", "198.51.100.2")])
+    report = Report.objects.get(owner=world.ncb_ke, external_ref="CASE-0")
+    more = _rows(tmp_path, "second.csv", ["198.51.100.2", "198.51.100.3", "198.51.100.4"])
+    import_file(world.owner, more, batch_size=1, stop_after=2)
+    assert list(report.listed_observables().values_list("value", flat=True)) == ["198.51.100.1"]
+    assert not Hit.objects.filter(agency=world.ncb_ke).exists()
+    import_file(world.owner, more, batch_size=1)
+    assert report.listed_observables().count() == 4
+    assert Hit.objects.filter(agency=world.ncb_ke, observable__value="198.51.100.2").count() == 1
+
+
+def test_a_withdrawn_report_takes_no_imported_rows(world: Any, tmp_path: Path) -> None:
+    from lockstep.intel.services import withdraw_report
+
+    import_file(world.owner, _rows(tmp_path, "first.csv", ["198.51.100.1"]))
+    report = Report.objects.get(owner=world.ncb_ke, external_ref="CASE-0")
+    withdraw_report(world.owner, report, "Recalled by the prosecutor")
+    submit(world.outsider, [("ipv4", "198.51.100.1"), ("ipv4", "198.51.100.2")])
+    progress = import_file(world.owner, _rows(tmp_path, "again.csv", ["198.51.100.1", "198.51.100.2"]))
+    assert (progress.added, progress.rejected, progress.hits) == (0, 2, 0)
+    assert "withdrawn" in progress.problems[0]
+    assert not Observable.objects.filter(report=report, active=True).exists()
+    assert not Hit.objects.filter(agency=world.ncb_ke, state="new").exists()
+
+
+def test_the_agencies_on_both_sides_of_an_import_hit_are_told(world: Any, tmp_path: Path) -> None:
+    from lockstep.alerts.models import Notification
+
+    submit(world.outsider, [("ipv4", "198.51.0.5")])
+    import_file(world.owner, _csv(tmp_path, 300))
+    assert Notification.objects.get(agency=world.ncb_ng, kind="hit").params == {
+        "count": "3",
+        "agency": "NCB-KE",
+    }
+    assert Notification.objects.filter(agency=world.ncb_ke, kind="hit").count() == 1

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from lockstep.audit.services import record
 from lockstep.directory.models import User
+from lockstep.intel.canonical import all_types
 from lockstep.intel.extract import extract
 from lockstep.intel.imports import Progress, import_file
 from lockstep.intel.lookup import lookup
@@ -59,7 +60,9 @@ class Command(LockstepCommand):
             "--audience", default="members", help="audience of new reports (default members)"
         )
         looking = sub.add_parser("lookup", help="has anyone seen these values?")
-        looking.add_argument("values", nargs="*", help="values (or 'type:value'); none: read lines on stdin")
+        looking.add_argument(
+            "values", nargs="*", help="values (or type:value, e.g. asn:13335); none: read lines on stdin"
+        )
         looking.add_argument("--user", required=True, help="who is asking (audited)")
         lists = sub.add_parser("warninglists", help="built-in and GS warninglists")
         lists.add_argument(
@@ -132,15 +135,7 @@ class Command(LockstepCommand):
         queries: list[tuple[str | None, str]] = []
         for value in values:
             kind, sep, rest = value.partition(":")
-            queries.append(
-                (kind, rest)
-                if sep
-                and kind.isidentifier()
-                and kind.islower()
-                and "/" not in rest
-                and kind in ("ipv4", "ipv6", "domain", "url", "email", "phone", "btc", "eth", "iban")
-                else (None, value)
-            )
+            queries.append((kind, rest) if sep and kind in all_types() else (None, value))
         for answer in lookup(_user(options["user"]), queries):
             self.stdout.write(
                 json.dumps(
