@@ -160,11 +160,16 @@ SQLITE_OPTIONS = {
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     if DATABASE_URL
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_sqlite_path)}
+    else {"ENGINE": "lockstep.lib.sqlite", "NAME": str(_sqlite_path)}
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "lockstep.lib.sqlite"  # Django's, with queued writers (lib/sqlite)
+if DATABASES["default"]["ENGINE"] == "lockstep.lib.sqlite":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = 60  # one connection per server thread, reused
+    # Django's default for SQLite test databases, said outright: tools that key on the engine's name
+    # (pytest-django under xdist) would otherwise derive a file name from the path.
+    DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from lockstep.accounts.models import ApiToken, Scope, digest, new_token_value
+from lockstep.accounts.tokenlookup import token_by_digest
 from lockstep.audit import context
 from lockstep.audit.services import record
 from lockstep.directory.models import User
@@ -89,7 +90,7 @@ def revoke_token(actor: User | None, token: ApiToken) -> ApiToken:
 
 def authenticate_token(value: str, method: str, path: str) -> User:
     """Return the user a token stands for, or raise. Every use and every refusal is audited."""
-    token = ApiToken.objects.select_related("user__agency").filter(digest=digest(value)).first()
+    token = token_by_digest(digest(value))
     if token is None or not token.is_usable or not is_active_actor(token.user):
         reason = (
             "unknown"

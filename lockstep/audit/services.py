@@ -51,6 +51,14 @@ def _target_fields(target: models.Model | None) -> dict[str, str]:
     }
 
 
+def _head() -> tuple[int, str] | None:
+    """The chain head (seq, hash): plain SQL, as every audited action reads it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
 def record(actor: User | None, action: str, target: models.Model | None = None, **details: Any) -> AuditEvent:
     """Append one event to the audit chain, inside the caller's transaction.
 
@@ -63,9 +71,9 @@ def record(actor: User | None, action: str, target: models.Model | None = None, 
         ledger.events += 1
     with transaction.atomic():
         _lock_chain()
-        head = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        head = _head()
         event = AuditEvent(
-            seq=(head["seq"] + 1) if head else 1,
+            seq=head[0] + 1 if head else 1,
             actor=actor,
             actor_label=actor.username if actor else channel.via,
             agency_id=actor.agency_id if actor else None,
@@ -74,7 +82,7 @@ def record(actor: User | None, action: str, target: models.Model | None = None, 
             details=canonjson.normalise(details),
             via=channel.via,
             ip=_clean_ip(channel.ip),
-            prev_hash=head["hash"] if head else GENESIS_HASH,
+            prev_hash=head[1] if head else GENESIS_HASH,
             **_target_fields(target),
         )
         event.hash = event_hash(event.prev_hash, event.payload())

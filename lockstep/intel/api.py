@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -244,14 +246,14 @@ def answer(request: HttpRequest, follow_up_id: int, payload: AnswerIn) -> Follow
 
 
 @router.get("/lookup", response=AnswerOut, summary="Has anyone seen this value? (type optional: guessed)")
-def lookup_one(request: HttpRequest, value: str, type: str | None = None) -> AnswerOut:
-    return AnswerOut.of(lookup(actor_of(request), [(type, value)])[0])
+def lookup_one(request: HttpRequest, value: str, type: str | None = None) -> dict[str, Any]:
+    return AnswerOut.data(lookup(actor_of(request), [(type, value)])[0])
 
 
 @router.post("/lookup", response=list[AnswerOut], summary="Look up a batch of values (up to 10,000)")
-def lookup_batch(request: HttpRequest, payload: LookupIn) -> list[AnswerOut]:
+def lookup_batch(request: HttpRequest, payload: LookupIn) -> list[dict[str, Any]]:
     answers = lookup(actor_of(request), [(item.type, item.value) for item in payload.values])
-    return [AnswerOut.of(item) for item in answers]
+    return [AnswerOut.data(item) for item in answers]
 
 
 @router.post("/extract", response=dict[str, list[str]], summary="Extract observables from text")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lockstep.directory.models import User
 from lockstep.intel.models import Hit
-from lockstep.policy.models import Marking
+from lockstep.policy.rules import visible_among
 
 
 @dataclass
@@ -26,8 +26,9 @@ class OtherSide:
 
 def other_sides(actor: User, hits: list[Hit]) -> dict[int, OtherSide]:
     """For each hit (by id), the disclosure of the matched record, with one visibility query for all."""
-    markings = {hit.other.marking_id for hit in hits}
-    visible = set(Marking.objects.visible_to(actor).filter(pk__in=markings).values_list("pk", flat=True))
+    visible = visible_among(
+        actor, {(m.pk, m.owner_id, m.audience) for m in (hit.other.marking for hit in hits)}
+    )
     result: dict[int, OtherSide] = {}
     for hit in hits:
         other, marking = hit.other, hit.other.marking

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -213,26 +214,28 @@ class AnswerOut(Schema):
     matches: list[MatchOut]
 
     @staticmethod
-    def of(item: Answer) -> AnswerOut:
-        return AnswerOut(
-            query=item.query,
-            type=item.kind,
-            value=item.value,
-            error=item.error,
-            warninglist=item.warninglist,
-            too_common=item.too_common,
-            matches=[
-                MatchOut(
-                    agency=m.agency,
-                    reference=m.reference,
-                    tlp=m.tlp,
-                    visible=m.visible,
-                    title=m.title,
-                    context=m.context,
-                )
+    def data(item: Answer) -> dict[str, Any]:
+        """Plain data, validated once against this schema on the way out (building the models first and then
+        validating them again costs a third of a 10,000-value batch)."""
+        return {
+            "query": item.query,
+            "type": item.kind,
+            "value": item.value,
+            "error": item.error,
+            "warninglist": item.warninglist,
+            "too_common": item.too_common,
+            "matches": [
+                {
+                    "agency": m.agency,
+                    "reference": m.reference,
+                    "tlp": m.tlp,
+                    "visible": m.visible,
+                    "title": m.title,
+                    "context": m.context,
+                }
                 for m in item.matches
             ],
-        )
+        }
 
 
 class TextIn(Schema):

@@ -169,9 +169,13 @@ def chains() -> dict[str, dict[str, Any]]:
     return {name: spec for name, spec in data.items() if not name.startswith("_")}
 
 
+def shape_fits(spec: dict[str, Any], value: str) -> bool:
+    return re.fullmatch(spec["pattern"], value if spec["case_sensitive"] else value.lower()) is not None
+
+
 def other_chain(chain: str, value: str) -> str:
     spec = chains()[chain]
-    if not re.fullmatch(spec["pattern"], value if spec["case_sensitive"] else value.lower()):
+    if not shape_fits(spec, value):
         raise WalletError(f"not a {spec['name']} address")
     if spec.get("bech32_hrp") and value.lower().startswith(spec["bech32_hrp"] + "1"):
         if decode_segwit(spec["bech32_hrp"], value) is None:

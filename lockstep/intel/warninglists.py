@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 BUILTIN_FILE = Path(__file__).resolve().parent / "data" / "warninglists.json"
@@ -84,17 +84,16 @@ _cache: tuple[tuple[object, ...], WarnIndex] | None = None
 def load_index() -> WarnIndex:
     """The index of every enabled list, rebuilt only when the lists changed (one small query otherwise)."""
     global _cache
-    from django.db.models import Count, Max
+    from lockstep.intel.models import Warninglist, WarninglistEntry
 
-    from lockstep.intel.models import Warninglist
-
-    state = Warninglist.objects.filter(enabled=True).aggregate(
-        n_lists=Count("id", distinct=True),
-        n_entries=Count("entries"),
-        changed=Max("updated_at"),
-        last_entry=Max("entries__id"),
-    )
-    version = tuple(state.values())
+    with connection.cursor() as cursor:  # plain SQL: this runs on every lookup and submission
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {Warninglist._meta.db_table} WHERE enabled),"
+            f" (SELECT MAX(updated_at) FROM {Warninglist._meta.db_table}),"
+            f" (SELECT COUNT(*) FROM {WarninglistEntry._meta.db_table}),"
+            f" (SELECT MAX(id) FROM {WarninglistEntry._meta.db_table})"
+        )
+        version = tuple(cursor.fetchone() or ())
     if _cache is not None and _cache[0] == version:
         return _cache[1]
     index = build_index()

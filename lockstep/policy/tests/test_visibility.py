@@ -200,3 +200,28 @@ def test_the_preview_accepts_credibility_as_a_number(world: Any, client: Any) ->
     )
     assert response.status_code == 200
     assert [agency["code"] for agency in response.json()["recipients"]] == ["NCB-KE", "NCB-NG"]
+
+
+def test_visible_among_answers_as_the_query_does(world: Any) -> None:
+    from lockstep.policy.rules import visible_among
+
+    africa = Community.objects.create(
+        code="AF", name="Africa", kind="region", region="africa", owner=world.gs
+    )
+    markings = [
+        _marking(world, audience="owner"),
+        _marking(world, audience="recipients", recipients=[world.ncb_ng]),
+        _marking(world, audience="community", community=africa),
+        _marking(world, audience="members", tlp="green"),
+        _marking(world, audience="everyone", tlp="clear"),
+        create_marking(world.outsider, MarkingSpec(owner=world.ncb_ng, audience="owner")),
+    ]
+    rows = [(m.pk, m.owner_id, m.audience) for m in markings]
+    for user in (world.owner, world.outsider, world.reviewer, world.partner, world.auditor, world.admin):
+        expected = set(
+            Marking.objects.visible_to(user)
+            .filter(pk__in=[m.pk for m in markings])
+            .values_list("pk", flat=True)
+        )
+        assert visible_among(user, rows) == expected, user.username
+    assert visible_among(world.outsider, rows) == {m.pk for m in markings[1:]}
