@@ -123,6 +123,63 @@ def _candidate(kind: str, match: re.Match[str], group: str | int) -> tuple[int, 
 PHONE_WINDOW = re.compile(r"(?<![\w+])\+?\(?\d[\d \t().-]{5,22}\d(?!\w)")
 
 
+# Runs of plain prose: words of letters only (at most 24: no wallet is that short), each after a space,
+# with sentence punctuation, none of the words that introduce a handle or an IMEI, none in capitals only (an
+# IBAN's bank code: GB82 WEST 1234...). No observable starts or
+# ends inside such a run, so the many-alternative search skips them (most of a report is prose).
+PLAIN_RUN = re.compile(
+    r"(?<!\S)(?:[\"'(]*(?!(?i:telegram|whatsapp|signal|instagram|twitter|facebook|tiktok|discord|skype|wechat"
+    r"|viber|imei|handle|account|user|username|id|profile)\b)(?![A-Z]+\b)[^\W\d_]{1,24}[.,;:!?)\"']*\s+)+"
+)
+
+
+def _regions(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` between plain-prose runs: where observables can be."""
+    regions: list[tuple[int, int]] = []
+    start = 0
+    for run in PLAIN_RUN.finditer(text):
+        if run.start() > start:
+            regions.append((start, run.start()))
+        start = run.end()
+    if start < len(text):
+        regions.append((start, len(text)))
+    return regions
+
+
+Judge = Callable[[str, str, str, int], "str | None"]
+Keep = Callable[[str, str, int, int], None]
+
+
+def _scan(text: str, position: int, end_of_region: int, judge: Judge, keep: Keep) -> None:
+    """All the patterns in priority order over one region (the search stops at its end: a region ends where
+    prose begins, after a space, so no pattern sees less than it would in the whole text)."""
+    while True:
+        match = MASTER.search(text, position, end_of_region)
+        if match is None:
+            break
+        kind = next(name for name in KINDS if match.group(name) is not None)
+        start, end, candidate = _candidate(kind, match, kind)
+        value = judge(kind, candidate, text, start)
+        if value:
+            keep(kind, value, start, end)
+            position = max(end, match.start() + 1)
+            continue
+        # Refused (a bad checksum, a version string...): the lower-priority patterns may still find
+        # something where it stood, as when each pattern ran over the text in turn.
+        later = KINDS.index(kind) + 1
+        position = match.start() + 1
+        for name, pattern in PATTERNS[later:]:
+            retry = pattern.match(text, match.start(), end_of_region)
+            if retry is None:
+                continue
+            start, end, candidate = _candidate(name, retry, 0)
+            value = judge(name, candidate, text, start)
+            if value:
+                keep(name, value, start, end)
+                position = max(end, position)
+                break
+
+
 def extract(text: str, country: str | None = None) -> dict[str, list[str]]:
     """Canonical observables found in ``text``, by type, each once, in order of first appearance."""
     text = refang(text)
@@ -153,32 +210,8 @@ def extract(text: str, country: str | None = None) -> dict[str, list[str]]:
                 decided[key] = None
         return decided[key]
 
-    position = 0
-    while True:
-        match = MASTER.search(text, position)
-        if match is None:
-            break
-        kind = next(name for name in KINDS if match.group(name) is not None)
-        start, end, candidate = _candidate(kind, match, kind)
-        value = judge(kind, candidate, text, start)
-        if value:
-            keep(kind, value, start, end)
-            position = max(end, match.start() + 1)
-            continue
-        # Refused (a bad checksum, a version string...): the lower-priority patterns may still find
-        # something where it stood, as when each pattern ran over the text in turn.
-        later = KINDS.index(kind) + 1
-        position = match.start() + 1
-        for name, pattern in PATTERNS[later:]:
-            retry = pattern.match(text, match.start())
-            if retry is None:
-                continue
-            start, end, candidate = _candidate(name, retry, 0)
-            value = judge(name, candidate, text, start)
-            if value:
-                keep(name, value, start, end)
-                position = max(end, position)
-                break
+    for region_start, region_end in _regions(text):
+        _scan(text, region_start, region_end, judge, keep)
     # Telephone numbers: libphonenumber's matcher, run only on the digit runs that could be numbers.
     current = "".join(masked)
     region = country or "ZZ"
