@@ -91,7 +91,13 @@ def refang(text: str) -> str:
 # --- network --------------------------------------------------------------------------------------------
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
+
 def ipv4(value: str) -> str:
+    if _CANONICAL_IPV4.fullmatch(value):
+        return value  # already canonical (the usual case): no need to parse
     if any(len(part) > 1 and part.startswith("0") for part in value.split(".")):
         raise InvalidValue("leading zeros in an IPv4 address are ambiguous (octal)")
     try:
