@@ -17,6 +17,7 @@ from lockstep.alerts.api import router as alerts_router
 from lockstep.audit.api import router as audit_router
 from lockstep.directory.api import router as directory_router
 from lockstep.errors import LockstepError, error_body
+from lockstep.exchange.api import router as exchange_router
 from lockstep.intel.api import router as intel_router
 from lockstep.policy.api import router as policy_router
 
@@ -37,6 +38,7 @@ api.add_router("/alerts", alerts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/policy", policy_router)
 api.add_router("/", intel_router)
+api.add_router("/", exchange_router)
 
 WWW_AUTHENTICATE = 'Bearer realm="lockstep"'
 STATUS_CODES = {

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "lockstep.alerts",
     "lockstep.accounts",
     "lockstep.intel",
+    "lockstep.exchange",
     "lockstep.web",
 ]
 

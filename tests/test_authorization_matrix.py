@@ -51,7 +51,7 @@ class Row:
     method: str
     expect: dict[str, int]  # persona -> status; "*" = every signed-in persona not named
     url: Callable[[Objects], str]
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] | Callable[[Objects], dict[str, Any]] = field(default_factory=dict)
 
     def status_for(self, persona: str) -> int:
         if persona in self.expect:
@@ -81,7 +81,7 @@ def op(
     path: str,
     expect: dict[str, int],
     fill: Callable[[Objects], dict[str, Any]] | None = None,
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | Callable[[Objects], dict[str, Any]] | None = None,
 ) -> Row:
     return Row(
         f"api:{method} /api/v1{path}",
@@ -123,6 +123,23 @@ def FOLLOW_UP(o: Objects) -> dict[str, Any]:
 def FOLLOW_UP_OP(o: Objects) -> dict[str, Any]:
     return {"follow_up_id": o.follow_up_id}
 
+
+MATRIX_BUNDLE = {
+    "type": "bundle",
+    "id": "bundle--0f6f3f0e-8f8e-4a43-9d8c-1f3f6f2b7a10",
+    "objects": [
+        {
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": "indicator--6c1d7a4e-2b1f-4b0e-9a3e-5f2d8c7b6a11",
+            "created": "2026-11-20T10:00:00.000Z",
+            "modified": "2026-11-20T10:00:00.000Z",
+            "pattern": "[domain-name:value = 'matrix-stix.net']",
+            "pattern_type": "stix",
+            "valid_from": "2026-11-20T10:00:00Z",
+        }
+    ],
+}
 
 ROWS: list[Row] = [
     # --- HTML pages ---------------------------------------------------------------------------------------
@@ -286,6 +303,15 @@ ROWS: list[Row] = [
         data={"values": [{"value": "matrix-shared.net"}]},
     ),
     op("POST", "/extract", {"*": 200}, data={"text": "see evil-domain.net"}),
+    # exchange: members import as their own agency (partners wait for GS validation); export what one may see
+    op("POST", "/exchange/stix", {"*": 201, "partner": 403, **NOT_OPERATIONAL_403}, data=MATRIX_BUNDLE),
+    op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
+    op(
+        "POST",
+        "/exchange/stix/export",
+        {"*": 200, "partner": 404, **NOT_OPERATIONAL_404},
+        data=lambda o: {"references": [o.reference]},
+    ),
 ]
 
 
@@ -324,10 +350,11 @@ def test_authorization_matrix(row: Row, persona: str, objects: Objects) -> None:
     client, headers = _client(persona, objects, api)
     url = row.url(objects)
     call = getattr(client, row.method.lower())
+    data = row.data(objects) if callable(row.data) else row.data
     if api and row.method != "GET":
-        response = call(url, row.data, content_type="application/json", **headers)
+        response = call(url, data, content_type="application/json", **headers)
     else:
-        response = call(url, row.data, **headers) if row.data else call(url, **headers)
+        response = call(url, data, **headers) if data else call(url, **headers)
     expected = row.status_for(persona)
     assert response.status_code == expected, f"{row.key} as {persona}: {response.status_code} != {expected}"
 

@@ -262,3 +262,27 @@ def test_intel_import_and_lookup(node: dict[str, str], tmp_path: Path) -> None:
     assert [match["agency"] for match in found[0]["matches"]] == ["NCB-KE"]
     missing = run(node, "intel", "import", str(tmp_path / "nope.csv"), "--user", "ke.officer")
     assert missing.returncode != 0 and "no file" in missing.stderr
+
+
+def test_exchange_import_and_export_stix(node: dict[str, str], tmp_path: Path) -> None:
+    bundle = Path(__file__).resolve().parent.parent / "lockstep/exchange/tests/data/partner_bundle.json"
+    result = run(node, "exchange", "import", str(bundle), "--user", "ke.officer")
+    assert result.returncode == 0, result.stderr
+    assert "2 reports created, 0 updated, 21 STIX objects kept" in result.stdout
+    reference = result.stdout.split()[0]
+    again = run(node, "exchange", "import", str(bundle), "--user", "ke.officer")
+    assert "0 reports created, 2 updated" in again.stdout
+    out = tmp_path / "out.json"
+    exported = run(node, "exchange", "export", reference, "--user", "ke.officer", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    objects = json.loads(out.read_text())["objects"]
+    assert {"malware", "attack-pattern", "x-vendor-verdict", "report"} <= {obj["type"] for obj in objects}
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        '{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", '
+        '"objects": [{"type": "indicator", "id": "indicator--x"}]}'
+    )
+    refused = run(node, "exchange", "import", str(broken), "--user", "ke.officer")
+    assert refused.returncode != 0 and "objects.indicator--x" in refused.stderr
+    hidden = run(node, "exchange", "export", "NO-SUCH-REF", "--user", "ke.officer")
+    assert hidden.returncode != 0 and "no report NO-SUCH-REF" in hidden.stderr

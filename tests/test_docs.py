@@ -26,7 +26,9 @@ def test_every_lockstep_command_is_documented() -> None:
     assert [name for name in ours if f"`lockstep {name}" not in text] == []
 
 
-@pytest.mark.parametrize("command", ["audit", "agencies", "users", "tokens", "directory", "intel"])
+@pytest.mark.parametrize(
+    "command", ["audit", "agencies", "users", "tokens", "directory", "intel", "exchange"]
+)
 def test_every_subcommand_is_documented(command: str) -> None:
     from django.core.management import load_command_class
 

@@ -52,6 +52,16 @@ class LockstepCommand(BaseCommand):
         raise NotImplementedError
 
 
+def user_named(username: str) -> Any:
+    """The user a command acts as (``--user``), with its agency; a clear error when there is none."""
+    from lockstep.directory.models import User
+
+    user = User.objects.filter(username=username).select_related("agency").first()
+    if user is None:
+        raise CommandError(f"no user {username!r}")
+    return user
+
+
 def read_secret(prompt: str, *, confirm: bool = True) -> str:
     """A password from the terminal (asked twice), or the first line of standard input when piped."""
     if sys.stdin.isatty():

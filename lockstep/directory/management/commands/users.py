@@ -8,14 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from lockstep.directory import services
 from lockstep.directory.models import Agency, Role, User
-from lockstep.lib.commands import LockstepCommand, read_secret
-
-
-def _user(username: str) -> User:
-    user = User.objects.filter(username=username).select_related("agency").first()
-    if user is None:
-        raise CommandError(f"no user {username!r}")
-    return user
+from lockstep.lib.commands import LockstepCommand, read_secret, user_named
 
 
 class Command(LockstepCommand):
@@ -83,11 +76,11 @@ class Command(LockstepCommand):
                     f"{user.username:<24} {user.agency.code:<14} {','.join(sorted(user.roles))}{state}"
                 )
         elif action == "set-roles":
-            user = services.set_roles(None, _user(options["username"]), options["roles"])
+            user = services.set_roles(None, user_named(options["username"]), options["roles"])
             self.stdout.write(f"{user.username}: {', '.join(sorted(user.roles))}")
         elif action == "reset-second-factor":
-            removed = services.reset_second_factor(None, _user(options["username"]))
+            removed = services.reset_second_factor(None, user_named(options["username"]))
             self.stdout.write(f"removed {removed} device(s); the next sign-in enrols a new one")
         else:
-            user = services.set_active(None, _user(options["username"]), action == "activate")
+            user = services.set_active(None, user_named(options["username"]), action == "activate")
             self.stdout.write(f"{user.username} is {'active' if user.is_active else 'deactivated'}")

@@ -12,21 +12,13 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from lockstep.audit.services import record
-from lockstep.directory.models import User
 from lockstep.intel.canonical import all_types
 from lockstep.intel.extract import extract
 from lockstep.intel.imports import Progress, import_file
 from lockstep.intel.lookup import lookup
 from lockstep.intel.models import Warninglist
 from lockstep.intel.warninglists import reapply, sync_builtin
-from lockstep.lib.commands import LockstepCommand
-
-
-def _user(username: str) -> User:
-    user = User.objects.filter(username=username).select_related("agency").first()
-    if user is None:
-        raise CommandError(f"no user {username!r}")
-    return user
+from lockstep.lib.commands import LockstepCommand, user_named
 
 
 class Command(LockstepCommand):
@@ -111,7 +103,7 @@ class Command(LockstepCommand):
             self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
 
         progress = import_file(
-            _user(options["user"]),
+            user_named(options["user"]),
             path,
             mapping=mapping,
             batch_size=max(1, options["batch"]),
@@ -136,7 +128,7 @@ class Command(LockstepCommand):
         for value in values:
             kind, sep, rest = value.partition(":")
             queries.append((kind, rest) if sep and kind in all_types() else (None, value))
-        for answer in lookup(_user(options["user"]), queries):
+        for answer in lookup(user_named(options["user"]), queries):
             self.stdout.write(
                 json.dumps(
                     {

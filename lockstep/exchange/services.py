@@ -1,0 +1,190 @@
+"""Exchange actions: import a STIX bundle as reports (correlated like any submission), export reports as
+STIX, each under the policy and audited."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lockstep.audit.services import record
+from lockstep.directory.models import Agency, User
+from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.exchange import stix_export
+from lockstep.exchange.models import KeptObject
+from lockstep.exchange.stix_import import Plan, check_bundle, invalid_bundle, plan_bundle
+from lockstep.intel.ingest import prepare
+from lockstep.intel.models import Report, ReportStatus
+from lockstep.intel.services import Submission, add_observables, submit_report
+from lockstep.intel.warninglists import load_index
+from lockstep.policy.audience import MarkingSpec, check_marking
+from lockstep.policy.models import TLP, Audience, Community
+from lockstep.policy.rules import can, is_operational
+
+
+@dataclasses.dataclass
+class Imported:
+    """What one bundle became."""
+
+    submissions: list[Submission]
+    created: int = 0
+    updated: int = 0
+    kept: int = 0
+
+
+def _marking(actor: User, plan: Plan, defaults: MarkingSpec, override: bool) -> MarkingSpec:
+    """The bundle's own handling where it states one (TLP, and Lockstep's extension), the caller's defaults
+    for the rest; with ``override`` the caller's marking as given."""
+    if override:
+        return dataclasses.replace(defaults, owner=actor.agency)
+    spec = dataclasses.replace(defaults, owner=actor.agency, tlp=plan.tlp or defaults.tlp)
+    handling = plan.handling
+    for name in ("no_judicial_use", "no_onward_dissemination"):
+        if isinstance(handling.get(name), bool):
+            setattr(spec, name, handling[name] or getattr(defaults, name))
+    for name in ("source_reliability", "info_credibility", "purpose"):
+        if isinstance(handling.get(name), str) and handling[name]:
+            setattr(spec, name, handling[name][:300])
+    conditions = [spec.conditions, str(handling.get("conditions", "")), *plan.statements]
+    spec.conditions = "\n".join(part for part in conditions if part)
+    audience = handling.get("audience")
+    if audience in (Audience.OWNER, Audience.MEMBERS, Audience.EVERYONE):
+        spec.audience, spec.recipients, spec.community = audience, [], None
+    elif audience == Audience.RECIPIENTS:
+        found = list(Agency.objects.filter(code__in=handling.get("recipients") or []))
+        if found:
+            spec.audience, spec.recipients, spec.community = audience, found, None
+    elif audience == Audience.COMMUNITY:
+        community = Community.objects.filter(code=handling.get("community", "")).first()
+        if community is not None:
+            spec.audience, spec.recipients, spec.community = audience, [], community
+    review = handling.get("review_at")
+    if isinstance(review, str):
+        try:
+            when = datetime.date.fromisoformat(review)
+        except ValueError:
+            when = None
+        if when and when >= timezone.now().date():
+            spec.review_at = when
+    if spec.tlp == TLP.RED and spec.audience not in (Audience.OWNER, Audience.RECIPIENTS):
+        spec.audience, spec.community = Audience.OWNER, None  # RED goes to named recipients at most
+    return spec
+
+
+def _check_values(actor: User, plans: list[Plan]) -> None:
+    """Every value the bundle carries must be valid, or nothing is imported."""
+    errors: dict[str, list[str]] = {}
+    warn = load_index()
+    for plan in plans:
+        _prepared, rejected = prepare(plan.observables, country=actor.agency.country_id, warn=warn)
+        for item in rejected:
+            errors.setdefault(plan.sources[item.index], []).append(
+                _("%(type)s %(value)r: %(reason)s")
+                % {"type": item.kind, "value": item.value, "reason": item.reason}
+            )
+    if errors:
+        raise invalid_bundle(errors)
+
+
+def _keep(report: Report, objects: Sequence[dict[str, Any]]) -> int:
+    stored = {row.stix_id: row for row in report.stix_objects.all()}
+    fresh = []
+    for obj in objects:
+        row = stored.get(obj["id"])
+        if row is None:
+            fresh.append(KeptObject(report=report, stix_id=obj["id"], stix_type=obj["type"], body=obj))
+        elif str(obj.get("modified", "")) >= str(row.body.get("modified", "")) and row.body != obj:
+            row.body = obj
+            row.save(update_fields=["body"])
+    KeptObject.objects.bulk_create(fresh, batch_size=1000)
+    return len(objects)
+
+
+def import_stix(
+    actor: User, data: Any, *, defaults: MarkingSpec, override: bool = False, name: str = "a STIX bundle"
+) -> Imported:
+    """Store a STIX 2.1 bundle as the actor's agency's reports, or refuse all of it with every offending
+    object named. A report already imported (same STIX id) is updated: new values added, objects refreshed."""
+    if not is_operational(actor):
+        raise PermissionDenied()
+    if actor.agency.is_partner:
+        raise PermissionDenied(
+            _(
+                "Partner data is validated by the General Secretariat before members see it; partner imports "
+                "are not open yet."
+            )
+        )
+    objects = check_bundle(data)
+    plans = plan_bundle(objects, name)
+    _check_values(actor, plans)
+    specs = [_marking(actor, plan, defaults, override) for plan in plans]
+    for plan, spec in zip(plans, specs, strict=True):
+        try:
+            check_marking(spec)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, fields={f"objects.{plan.stix_id}": [exc.message]}) from None
+    result = Imported([])
+    with transaction.atomic():
+        for plan, spec in zip(plans, specs, strict=True):
+            report = Report.objects.filter(owner=actor.agency, external_ref=plan.stix_id).first()
+            if report is not None and report.status != ReportStatus.ACTIVE:
+                raise Conflict(
+                    _(
+                        "Report %(reference)s (STIX %(id)s) was withdrawn or is still importing; nothing was "
+                        "imported."
+                    )
+                    % {"reference": report.reference, "id": plan.stix_id}
+                )
+            if report is not None:
+                submission = add_observables(actor, report, plan.observables)
+                result.updated += 1
+            else:
+                submission = submit_report(
+                    actor,
+                    title=plan.title,
+                    crime_type=plan.crime_type,
+                    marking=spec,
+                    observables=plan.observables,
+                    summary=plan.summary,
+                    text=plan.text,
+                    external_ref=plan.stix_id,
+                )
+                result.created += 1
+            result.kept += _keep(submission.report, plan.kept)
+            result.submissions.append(submission)
+        record(
+            actor,
+            "exchange.stix_imported",
+            None,
+            bundle=str(data.get("id", ""))[:100],
+            objects=len(objects),
+            reports=[submission.report.reference for submission in result.submissions],
+            created=result.created,
+            updated=result.updated,
+        )
+    return result
+
+
+def export_stix(actor: User, reports: Sequence[Report]) -> dict[str, Any]:
+    """A STIX 2.1 bundle of the reports, if the policy lets every one of them out (never TLP:RED, never data
+    whose owner forbade onward dissemination), audited."""
+    refused = [report.reference for report in reports if not can(actor, "marking.export", report.marking)]
+    if refused:
+        raise PermissionDenied(
+            _("These reports may not be exported (TLP:RED, or the owner's conditions): %(refs)s")
+            % {"refs": ", ".join(refused[:20])}
+        )
+    bundle = stix_export.bundle(reports)
+    record(
+        actor,
+        "exchange.stix_exported",
+        None,
+        reports=[report.reference for report in reports][:1000],
+        objects=len(bundle["objects"]),
+    )
+    return bundle

@@ -1,0 +1,257 @@
+"""Reports as a STIX 2.1 bundle: report, identities, TLP 2.0 and Lockstep handling markings, one SCO and one
+indicator per observable, and every object an imported bundle brought that Lockstep kept."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from lockstep.directory.models import Agency
+from lockstep.exchange import stixmap, tlp
+from lockstep.exchange.stixmap import EXTENSION, PROJECT_IDENTITY, lockstep_id, stix_time
+from lockstep.intel.canonical import InvalidValue, canonical
+from lockstep.intel.models import Observable, Report
+from lockstep.policy.models import Marking
+
+EXTENSION_CREATED = "2026-12-03T00:00:00.000Z"
+REPORT_ID = re.compile(r"^report--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def extension_definition() -> dict[str, Any]:
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": EXTENSION,
+        "created_by_ref": PROJECT_IDENTITY,
+        "created": EXTENSION_CREATED,
+        "modified": EXTENSION_CREATED,
+        "name": "Lockstep",
+        "description": "Lockstep handling (audience, originator conditions, Admiralty grading), report and "
+        "observable context, and cyber-observable types STIX lacks: phone numbers, wallets, IBANs, bank "
+        "accounts, IMEIs.",
+        "schema": "Described in Lockstep's docs/exchange.md, section 'The Lockstep STIX extension'.",
+        "version": "1.0",
+        "extension_types": ["new-sco", "property-extension"],
+    }
+
+
+def project_identity() -> dict[str, Any]:
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": PROJECT_IDENTITY,
+        "created": EXTENSION_CREATED,
+        "modified": EXTENSION_CREATED,
+        "name": "Lockstep",
+        "identity_class": "system",
+    }
+
+
+def agency_id(agency: Agency) -> str:
+    return lockstep_id("identity", agency.code)
+
+
+def agency_identity(agency: Agency) -> dict[str, Any]:
+    when = stix_time(agency.created_at)
+    properties: dict[str, Any] = {"extension_type": "property-extension", "agency_code": agency.code}
+    properties |= {
+        "agency_kind": agency.kind,
+        **({"country": agency.country_id} if agency.country_id else {}),
+    }
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": agency_id(agency),
+        "created": when,
+        "modified": when,
+        "name": agency.name,
+        "identity_class": "organization",
+        "sectors": ["government-public-services"] if agency.kind != "partner" else [],
+        "extensions": {EXTENSION: properties},
+    }
+
+
+def handling(marking: Marking) -> dict[str, Any]:
+    """The Lockstep extension properties of a Marking (everything but the TLP)."""
+    properties: dict[str, Any] = {
+        "extension_type": "property-extension",
+        "audience": marking.audience,
+        "no_judicial_use": marking.no_judicial_use,
+        "no_onward_dissemination": marking.no_onward_dissemination,
+        "source_reliability": marking.source_reliability,
+        "info_credibility": marking.info_credibility,
+    }
+    if marking.audience == "recipients":
+        properties["recipients"] = sorted(marking.recipients.values_list("code", flat=True))
+    if marking.community_id:
+        properties["community"] = marking.community.code if marking.community else ""
+    for name in ("conditions", "purpose"):
+        if getattr(marking, name):
+            properties[name] = getattr(marking, name)
+    if marking.review_at:
+        properties["review_at"] = marking.review_at.isoformat()
+    return properties
+
+
+def handling_marking(marking: Marking) -> dict[str, Any]:
+    """A marking-definition for the handling: marking definitions never change, so the id is derived from the
+    content (a changed review date is a new definition)."""
+    properties = handling(marking)
+    created = stix_time(marking.created_at)
+    digest = stixmap.canonical_json(properties)
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": f"marking-definition--{uuid.uuid5(stixmap.NAMESPACE, created + digest)}",
+        "created": created,
+        "name": "Lockstep handling",
+        "created_by_ref": agency_id(marking.owner),
+        "extensions": {EXTENSION: properties},
+    }
+
+
+def report_id(report: Report) -> str:
+    return (
+        report.external_ref
+        if REPORT_ID.match(report.external_ref)
+        else lockstep_id("report", report.reference)
+    )
+
+
+def _covers(body: dict[str, Any], country: str | None) -> set[tuple[str, str]]:
+    """The canonical (type, value) pairs a kept SCO, vulnerability or indicator stands for."""
+    pairs = (
+        stixmap.from_pattern(body["pattern"]) if body["type"] == "indicator" else stixmap.from_object(body)
+    )
+    covered = set()
+    for kind, raw in pairs:
+        try:
+            covered.add((kind, canonical(kind, raw, country=country)))
+        except InvalidValue:
+            continue
+    return covered
+
+
+def _indicator(
+    report: Report, stix_id: str, observable: Observable, common: dict[str, Any]
+) -> dict[str, Any]:
+    when = stix_time(report.created_at)
+    properties: dict[str, Any] = {"extension_type": "property-extension", "lockstep_type": observable.kind}
+    if observable.context:
+        properties["context"] = observable.context
+    for name in ("first_seen", "last_seen"):
+        if getattr(observable, name):
+            properties[name] = stix_time(getattr(observable, name))
+    return {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": lockstep_id("indicator", stix_id, observable.kind, observable.value),
+        "created": when,
+        "modified": when,
+        "name": f"{observable.kind} {observable.value}"[:250],
+        "description": observable.context or f"Lockstep observable of type {observable.kind}",
+        "indicator_types": ["malicious-activity"],
+        "pattern": stixmap.pattern(observable.kind, observable.value),
+        "pattern_type": "stix",
+        "valid_from": stix_time(observable.first_seen or report.created_at),
+        **common,
+        "extensions": {EXTENSION: properties},
+    }
+
+
+def report_objects(report: Report) -> list[dict[str, Any]]:
+    """Every STIX object of one report, its handling markings applied to each."""
+    stix_id = report_id(report)
+    owner = agency_id(report.owner)
+    kept = {row.stix_id: row.body for row in report.stix_objects.all()}
+    kept_markings = {key for key, body in kept.items() if body["type"] == "marking-definition"}
+    marking = handling_marking(report.marking)
+    refs = [tlp.TLP2_IDS[report.marking.tlp], marking["id"]]
+    common = {"created_by_ref": owner, "object_marking_refs": refs}
+    country = report.owner.country_id
+    covering: dict[tuple[str, str], str] = {}  # (type, value) -> kept object id standing for it
+    indicated: set[tuple[str, str]] = set()
+    for key, body in kept.items():
+        if body["type"] in ("report", "marking-definition", "identity", "relationship"):
+            continue
+        for pair in _covers(body, country):
+            if body["type"] == "indicator":
+                indicated.add(pair)
+            else:
+                covering.setdefault(pair, key)
+    objects: list[dict[str, Any]] = [marking]
+    when = stix_time(report.created_at)
+    for observable in report.listed_observables():
+        pair = (observable.kind, observable.value)
+        target = covering.get(pair)
+        if target is None:
+            obj = stixmap.to_object(*pair)
+            if obj["type"] == "vulnerability":
+                obj |= {"id": lockstep_id("vulnerability", stix_id, observable.value), "created": when}
+                obj |= {"modified": when, **common}
+                if observable.context:
+                    obj["description"] = observable.context
+            else:
+                obj["object_marking_refs"] = refs
+            objects.append(obj)
+            target = obj["id"]
+        if pair in indicated or observable.kind == "cve":
+            continue
+        indicator = _indicator(report, stix_id, observable, common)
+        relationship_id = lockstep_id("relationship", indicator["id"], target)
+        relationship = {"type": "relationship", "spec_version": "2.1", "id": relationship_id}
+        relationship |= {"created": when, "modified": when, "relationship_type": "based-on"}
+        objects += [indicator, relationship | {"source_ref": indicator["id"], "target_ref": target, **common}]
+    original = kept.pop(stix_id, {})
+    for body in kept.values():
+        body = dict(body)
+        if "object_marking_refs" in body or body["type"] != "marking-definition":
+            own = [ref for ref in body.get("object_marking_refs", []) if ref in kept_markings]
+            body["object_marking_refs"] = refs + own
+        objects.append(body)
+    sdo = {
+        **original,
+        "type": "report",
+        "spec_version": "2.1",
+        "id": stix_id,
+        "created": original.get("created", when),
+        "modified": stix_time(report.updated_at),
+        "name": report.title,
+        "published": original.get("published", when),
+        "report_types": original.get("report_types", ["threat-report"]),
+        "object_refs": [obj["id"] for obj in objects if obj["id"] != marking["id"]] or [owner],
+        **common,
+    }
+    sdo["object_marking_refs"] = refs + [
+        r for r in original.get("object_marking_refs", []) if r in kept_markings
+    ]
+    if report.summary:
+        sdo["description"] = report.summary
+    else:
+        sdo.pop("description", None)
+    references = [r for r in original.get("external_references", []) if r.get("source_name") != "lockstep"]
+    sdo["external_references"] = [{"source_name": "lockstep", "external_id": report.reference}] + references
+    properties = {"extension_type": "property-extension", "reference": report.reference}
+    properties |= {"crime_type": report.crime_type, **({"text": report.text} if report.text else {})}
+    sdo["extensions"] = {**original.get("extensions", {}), EXTENSION: properties}
+    return [sdo, *objects]
+
+
+def bundle(reports: Iterable[Report]) -> dict[str, Any]:
+    """One bundle for the reports (the caller has checked the policy lets them out)."""
+    objects: dict[str, dict[str, Any]] = {}
+    for obj in [extension_definition(), project_identity()]:
+        objects[obj["id"]] = obj
+    for report in reports:
+        for obj in [agency_identity(report.owner), tlp.marking_definition(report.marking.tlp)]:
+            objects.setdefault(obj["id"], obj)
+        for obj in report_objects(report):
+            seen = objects.get(obj["id"])
+            if seen is None:
+                objects[obj["id"]] = obj
+            elif "object_marking_refs" in obj:  # an SCO two reports share: it carries both reports' markings
+                refs = seen.get("object_marking_refs", [])
+                seen["object_marking_refs"] = refs + [r for r in obj["object_marking_refs"] if r not in refs]
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": list(objects.values())}
