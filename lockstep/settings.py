@@ -238,6 +238,12 @@ LOCKSTEP_HIT_FANOUT = env_int(
 LOCKSTEP_LOOKUP_MAX = env_int(
     "LOCKSTEP_LOOKUP_MAX", 10_000, "Most values one batch lookup may ask about.", minimum=1
 )
+LOCKSTEP_TAXII_MAX_CONTENT_LENGTH = env_int(
+    "LOCKSTEP_TAXII_MAX_CONTENT_LENGTH",
+    50 * 1024 * 1024,
+    "Largest TAXII POST body in bytes (the API root's max_content_length); larger ones get 413.",
+    minimum=1024,
+)
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

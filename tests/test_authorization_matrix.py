@@ -4,6 +4,8 @@ so each new endpoint must be added here with its outsider case."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +19,8 @@ from conftest import World, verified_client
 from lockstep.accounts.services import create_token
 from lockstep.alerts.services import notify_user
 from lockstep.directory import services as directory_services
+from lockstep.exchange.models import TaxiiObject, TaxiiStatus
+from lockstep.exchange.stixmap import NAMESPACE
 from lockstep.intel.models import Hit
 from lockstep.intel.services import request_follow_up
 from lockstep.intel.tests.helpers import submit
@@ -43,6 +47,8 @@ class Objects:
     reference: str = ""  # NCB-KE's report, TLP:AMBER to all members
     hit_id: int = 0  # NCB-KE's hit against NCB-NG's report
     follow_up_id: int = 0  # NCB-NG's request to NCB-KE
+    indicator: str = ""  # the TAXII indicator of NCB-KE's report, in the members collection
+    status_id: str = ""  # a TAXII status of NCB-KE
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Row:
     expect: dict[str, int]  # persona -> status; "*" = every signed-in persona not named
     url: Callable[[Objects], str]
     data: dict[str, Any] | Callable[[Objects], dict[str, Any]] = field(default_factory=dict)
+    token: bool = False  # authenticates with an API token (TAXII), not the session
 
     def status_for(self, persona: str) -> int:
         if persona in self.expect:
@@ -92,6 +99,29 @@ def op(
     )
 
 
+def taxii(
+    name: str,
+    method: str,
+    expect: dict[str, int],
+    kwargs: Callable[[Objects], dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Row:
+    """A TAXII route: token authentication (Bearer), TAXII media types."""
+    row = page(name, method, {"anonymous": 401, **expect}, kwargs, data)
+    row.token = True
+    return row
+
+
+def MEMBERS_COLLECTION(o: Objects) -> dict[str, Any]:
+    return {"collection_id": str(uuid.uuid5(NAMESPACE, "collection|members"))}
+
+
+def TAXII_INDICATOR(o: Objects) -> dict[str, Any]:
+    return {**MEMBERS_COLLECTION(o), "object_id": o.indicator}
+
+
+TAXII_MEMBERS = {"*": 200, "partner": 404, "admin": 404, "gs_admin": 404, "auditor": 404}
+
 SIGN_IN = {"anonymous": 302}
 MANAGERS_ONLY_403 = {**SIGN_IN, "*": 403, "admin": 200, "gs_admin": 200}
 KE_CONTACT_WRITE = {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200}
@@ -124,21 +154,20 @@ def FOLLOW_UP_OP(o: Objects) -> dict[str, Any]:
     return {"follow_up_id": o.follow_up_id}
 
 
+MATRIX_INDICATOR = {
+    "type": "indicator",
+    "spec_version": "2.1",
+    "id": "indicator--6c1d7a4e-2b1f-4b0e-9a3e-5f2d8c7b6a11",
+    "created": "2026-11-20T10:00:00.000Z",
+    "modified": "2026-11-20T10:00:00.000Z",
+    "pattern": "[domain-name:value = 'matrix-stix.net']",
+    "pattern_type": "stix",
+    "valid_from": "2026-11-20T10:00:00Z",
+}
 MATRIX_BUNDLE = {
     "type": "bundle",
     "id": "bundle--0f6f3f0e-8f8e-4a43-9d8c-1f3f6f2b7a10",
-    "objects": [
-        {
-            "type": "indicator",
-            "spec_version": "2.1",
-            "id": "indicator--6c1d7a4e-2b1f-4b0e-9a3e-5f2d8c7b6a11",
-            "created": "2026-11-20T10:00:00.000Z",
-            "modified": "2026-11-20T10:00:00.000Z",
-            "pattern": "[domain-name:value = 'matrix-stix.net']",
-            "pattern_type": "stix",
-            "valid_from": "2026-11-20T10:00:00Z",
-        }
-    ],
+    "objects": [MATRIX_INDICATOR],
 }
 
 ROWS: list[Row] = [
@@ -304,6 +333,30 @@ ROWS: list[Row] = [
     ),
     op("POST", "/extract", {"*": 200}, data={"text": "see evil-domain.net"}),
     # exchange: members import as their own agency (partners wait for GS validation); export what one may see
+    taxii("taxii:discovery", "get", {"*": 200}),
+    taxii("taxii:api-root", "get", {"*": 200}),
+    taxii("taxii:collections", "get", {"*": 200}),
+    taxii("taxii:collection", "get", TAXII_MEMBERS, MEMBERS_COLLECTION),
+    taxii("taxii:manifest", "get", TAXII_MEMBERS, MEMBERS_COLLECTION),
+    taxii("taxii:objects", "get", TAXII_MEMBERS, MEMBERS_COLLECTION),
+    taxii(
+        "taxii:objects",
+        "post",
+        {**TAXII_MEMBERS, "*": 202},
+        MEMBERS_COLLECTION,
+        {"objects": [MATRIX_INDICATOR]},
+    ),
+    taxii("taxii:object", "get", TAXII_MEMBERS, TAXII_INDICATOR),
+    taxii(
+        "taxii:object", "delete", {**TAXII_MEMBERS, "*": 403, "owner": 200, "colleague": 200}, TAXII_INDICATOR
+    ),
+    taxii("taxii:versions", "get", TAXII_MEMBERS, TAXII_INDICATOR),
+    taxii(
+        "taxii:status",
+        "get",
+        {"*": 404, "owner": 200, "colleague": 200},
+        lambda o: {"status_id": o.status_id},
+    ),
     op("POST", "/exchange/stix", {"*": 201, "partner": 403, **NOT_OPERATIONAL_403}, data=MATRIX_BUNDLE),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(
@@ -329,7 +382,19 @@ def objects(world: World) -> Objects:
     hit = Hit.objects.get(agency=world.ncb_ke)
     nigeria_hit = Hit.objects.get(agency=world.ncb_ng)
     follow_up = request_follow_up(world.outsider, nigeria_hit, "Tell us more")
-    return Objects(world, token.pk, notification.pk, contact.pk, kenya.report.reference, hit.pk, follow_up.pk)
+    indicator = TaxiiObject.objects.get(report=kenya.report, part="indicator").stix_id
+    status = TaxiiStatus.objects.create(id=uuid.uuid4(), agency=world.ncb_ke, body={"status": "complete"})
+    return Objects(
+        world,
+        token.pk,
+        notification.pk,
+        contact.pk,
+        kenya.report.reference,
+        hit.pk,
+        follow_up.pk,
+        indicator,
+        str(status.pk),
+    )
 
 
 def _client(persona: str, objects: Objects, api: bool) -> tuple[Client, dict[str, str]]:
@@ -346,12 +411,14 @@ def _client(persona: str, objects: Objects, api: bool) -> tuple[Client, dict[str
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.key)
 def test_authorization_matrix(row: Row, persona: str, objects: Objects) -> None:
-    api = row.key.startswith("api:")
+    api = row.key.startswith("api:") or row.token
     client, headers = _client(persona, objects, api)
     url = row.url(objects)
     call = getattr(client, row.method.lower())
     data = row.data(objects) if callable(row.data) else row.data
-    if api and row.method != "GET":
+    if row.token and row.method.upper() == "POST":
+        response = call(url, json.dumps(data), content_type="application/taxii+json;version=2.1", **headers)
+    elif api and row.method != "GET":
         response = call(url, data, content_type="application/json", **headers)
     else:
         response = call(url, data, **headers) if data else call(url, **headers)

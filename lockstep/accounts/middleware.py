@@ -44,8 +44,8 @@ class SignInGuardMiddleware:
             # The backend refused the session's user (deactivated, agency suspended, agreement expired).
             request.session.flush()
             return None
-        if not user.is_authenticated or request.path.startswith("/api/"):
-            return None  # the API authenticates each request itself
+        if not user.is_authenticated or request.path.startswith(("/api/", "/taxii2/")):
+            return None  # the API and TAXII authenticate each request themselves
         if not is_active_actor(user):
             logout(request)
             messages.error(request, _("Your account or your agency can no longer sign in."))

@@ -9,18 +9,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lockstep.audit.services import record
 from lockstep.directory.models import Agency, User
-from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lockstep.exchange import stix_export
-from lockstep.exchange.models import KeptObject
+from lockstep.exchange.collections import Collection
+from lockstep.exchange.models import KeptObject, TaxiiObject
 from lockstep.exchange.stix_import import Plan, check_bundle, invalid_bundle, plan_bundle
+from lockstep.exchange.taxii_store import refresh
 from lockstep.intel.ingest import prepare
 from lockstep.intel.models import Report, ReportStatus
-from lockstep.intel.services import Submission, add_observables, submit_report
+from lockstep.intel.services import (
+    Submission,
+    add_observables,
+    remove_observable,
+    submit_report,
+    withdraw_report,
+)
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec, check_marking
 from lockstep.policy.models import TLP, Audience, Community
@@ -106,10 +115,17 @@ def _keep(report: Report, objects: Sequence[dict[str, Any]]) -> int:
 
 
 def import_stix(
-    actor: User, data: Any, *, defaults: MarkingSpec, override: bool = False, name: str = "a STIX bundle"
+    actor: User,
+    data: Any,
+    *,
+    defaults: MarkingSpec,
+    override: bool = False,
+    name: str = "a STIX bundle",
+    collection: Collection | None = None,
 ) -> Imported:
     """Store a STIX 2.1 bundle as the actor's agency's reports, or refuse all of it with every offending
-    object named. A report already imported (same STIX id) is updated: new values added, objects refreshed."""
+    object named. A report already imported (same STIX id) is updated: new values added, objects refreshed.
+    Objects added to a TAXII ``collection`` take its audience, whatever the bundle says."""
     if not is_operational(actor):
         raise PermissionDenied()
     if actor.agency.is_partner:
@@ -124,6 +140,13 @@ def import_stix(
     _check_values(actor, plans)
     specs = [_marking(actor, plan, defaults, override) for plan in plans]
     for plan, spec in zip(plans, specs, strict=True):
+        if collection is not None:
+            if spec.tlp == TLP.RED:
+                raise InvalidInput(
+                    _("TLP:RED data is never shared through a TAXII collection."),
+                    fields={f"objects.{plan.stix_id}": [_("TLP:RED")]},
+                )
+            spec.audience, spec.community, spec.recipients = collection.audience, collection.community, []
         try:
             check_marking(spec)
         except InvalidInput as exc:
@@ -156,6 +179,7 @@ def import_stix(
                 )
                 result.created += 1
             result.kept += _keep(submission.report, plan.kept)
+            refresh(submission.report)  # again: the kept objects now stand for some of its values
             result.submissions.append(submission)
         record(
             actor,
@@ -168,6 +192,29 @@ def import_stix(
             updated=result.updated,
         )
     return result
+
+
+def delete_taxii_object(actor: User, rows: QuerySet[TaxiiObject], object_id: str) -> None:
+    """TAXII DELETE: the owner takes an object out. A report is withdrawn, a value removed from its report, a
+    kept object dropped; shared objects (identities, TLP markings) are not anyone's to delete."""
+    found = list(rows.select_related("report__marking", "report__owner", "observable", "kept"))
+    if not found:
+        raise NotFound()
+    own = [row for row in found if row.report is not None and row.report.owner_id == actor.agency_id]
+    if not own or not all(can(actor, "marking.change", row.report.marking) for row in own if row.report):
+        raise PermissionDenied(_("Only the agency that owns an object deletes it."))
+    with transaction.atomic():
+        for row in own:
+            report = row.report
+            assert report is not None
+            if row.part == "report":
+                withdraw_report(actor, report, _("Deleted through TAXII"))
+            elif row.observable is not None:
+                remove_observable(actor, report, row.observable)
+            elif row.kept is not None:
+                row.kept.delete()
+                record(actor, "exchange.stix_object_deleted", report, stix_id=object_id)
+                refresh(report)
 
 
 def export_stix(actor: User, reports: Sequence[Report]) -> dict[str, Any]:

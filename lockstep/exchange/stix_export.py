@@ -90,14 +90,12 @@ def handling(marking: Marking) -> dict[str, Any]:
     for name in ("conditions", "purpose"):
         if getattr(marking, name):
             properties[name] = getattr(marking, name)
-    if marking.review_at:
-        properties["review_at"] = marking.review_at.isoformat()
     return properties
 
 
 def handling_marking(marking: Marking) -> dict[str, Any]:
-    """A marking-definition for the handling: marking definitions never change, so the id is derived from the
-    content (a changed review date is a new definition)."""
+    """A marking-definition for the handling. Marking definitions never change, and neither does what this one
+    carries (the review date, which does change, travels on the report), so the id comes from the content."""
     properties = handling(marking)
     created = stix_time(marking.created_at)
     digest = stixmap.canonical_json(properties)
@@ -161,82 +159,118 @@ def _indicator(
     }
 
 
-def report_objects(report: Report) -> list[dict[str, Any]]:
-    """Every STIX object of one report, its handling markings applied to each."""
-    stix_id = report_id(report)
-    owner = agency_id(report.owner)
-    kept = {row.stix_id: row.body for row in report.stix_objects.all()}
-    kept_markings = {key for key, body in kept.items() if body["type"] == "marking-definition"}
-    marking = handling_marking(report.marking)
-    refs = [tlp.TLP2_IDS[report.marking.tlp], marking["id"]]
-    common = {"created_by_ref": owner, "object_marking_refs": refs}
-    country = report.owner.country_id
-    covering: dict[tuple[str, str], str] = {}  # (type, value) -> kept object id standing for it
-    indicated: set[tuple[str, str]] = set()
-    for key, body in kept.items():
-        if body["type"] in ("report", "marking-definition", "identity", "relationship"):
-            continue
-        for pair in _covers(body, country):
-            if body["type"] == "indicator":
-                indicated.add(pair)
-            else:
-                covering.setdefault(pair, key)
-    objects: list[dict[str, Any]] = [marking]
-    when = stix_time(report.created_at)
-    for observable in report.listed_observables():
+class ReportView:
+    """One report's STIX objects, piece by piece: the export takes them all at once, TAXII one page at a time."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.stix_id = report_id(report)
+        self.owner = agency_id(report.owner)
+        self.kept = {row.stix_id: row.body for row in report.stix_objects.all()}
+        self.kept_markings = {key for key, body in self.kept.items() if body["type"] == "marking-definition"}
+        self.marking = handling_marking(report.marking)
+        self.refs = [tlp.TLP2_IDS[report.marking.tlp], self.marking["id"]]
+        self.common = {"created_by_ref": self.owner, "object_marking_refs": self.refs}
+        self.when = stix_time(report.created_at)
+        self.covering: dict[tuple[str, str], str] = {}  # (type, value) -> kept object id standing for it
+        self.indicated: set[tuple[str, str]] = set()  # values a kept indicator already states
+        country = report.owner.country_id
+        for key, body in self.kept.items():
+            if body["type"] in ("report", "marking-definition", "identity", "relationship"):
+                continue
+            for pair in _covers(body, country):
+                if body["type"] == "indicator":
+                    self.indicated.add(pair)
+                else:
+                    self.covering.setdefault(pair, key)
+
+    def observable_objects(self, observable: Observable, *, scos: bool = True) -> list[dict[str, Any]]:
+        """What one observable adds: its SCO (unless a kept one stands for it), an indicator (unless a kept
+        one states it) and the based-on relationship; a CVE is a vulnerability alone. Without ``scos`` (TAXII
+        collections) only the indicator, or the vulnerability."""
         pair = (observable.kind, observable.value)
-        target = covering.get(pair)
-        if target is None:
+        objects: list[dict[str, Any]] = []
+        target = self.covering.get(pair)
+        if target is None and (scos or observable.kind == "cve"):
             obj = stixmap.to_object(*pair)
             if obj["type"] == "vulnerability":
-                obj |= {"id": lockstep_id("vulnerability", stix_id, observable.value), "created": when}
-                obj |= {"modified": when, **common}
+                obj |= {"id": lockstep_id("vulnerability", self.stix_id, observable.value)}
+                obj |= {"created": self.when, "modified": self.when, **self.common}
                 if observable.context:
                     obj["description"] = observable.context
             else:
-                obj["object_marking_refs"] = refs
+                obj["object_marking_refs"] = self.refs
             objects.append(obj)
             target = obj["id"]
-        if pair in indicated or observable.kind == "cve":
-            continue
-        indicator = _indicator(report, stix_id, observable, common)
-        relationship_id = lockstep_id("relationship", indicator["id"], target)
-        relationship = {"type": "relationship", "spec_version": "2.1", "id": relationship_id}
-        relationship |= {"created": when, "modified": when, "relationship_type": "based-on"}
-        objects += [indicator, relationship | {"source_ref": indicator["id"], "target_ref": target, **common}]
-    original = kept.pop(stix_id, {})
-    for body in kept.values():
+        if pair in self.indicated or observable.kind == "cve":
+            return objects
+        indicator = _indicator(self.report, self.stix_id, observable, self.common)
+        objects.append(indicator)
+        if scos and target:
+            relationship_id = lockstep_id("relationship", indicator["id"], target)
+            relationship = {"type": "relationship", "spec_version": "2.1", "id": relationship_id}
+            relationship |= {"created": self.when, "modified": self.when, "relationship_type": "based-on"}
+            objects.append(
+                relationship | {"source_ref": indicator["id"], "target_ref": target, **self.common}
+            )
+        return objects
+
+    def kept_object(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A kept object as it goes out: the report's markings replace the TLP and handling it came with."""
         body = dict(body)
         if "object_marking_refs" in body or body["type"] != "marking-definition":
-            own = [ref for ref in body.get("object_marking_refs", []) if ref in kept_markings]
-            body["object_marking_refs"] = refs + own
-        objects.append(body)
-    sdo = {
-        **original,
-        "type": "report",
-        "spec_version": "2.1",
-        "id": stix_id,
-        "created": original.get("created", when),
-        "modified": stix_time(report.updated_at),
-        "name": report.title,
-        "published": original.get("published", when),
-        "report_types": original.get("report_types", ["threat-report"]),
-        "object_refs": [obj["id"] for obj in objects if obj["id"] != marking["id"]] or [owner],
-        **common,
-    }
-    sdo["object_marking_refs"] = refs + [
-        r for r in original.get("object_marking_refs", []) if r in kept_markings
-    ]
-    if report.summary:
-        sdo["description"] = report.summary
-    else:
-        sdo.pop("description", None)
-    references = [r for r in original.get("external_references", []) if r.get("source_name") != "lockstep"]
-    sdo["external_references"] = [{"source_name": "lockstep", "external_id": report.reference}] + references
-    properties = {"extension_type": "property-extension", "reference": report.reference}
-    properties |= {"crime_type": report.crime_type, **({"text": report.text} if report.text else {})}
-    sdo["extensions"] = {**original.get("extensions", {}), EXTENSION: properties}
-    return [sdo, *objects]
+            own = [ref for ref in body.get("object_marking_refs", []) if ref in self.kept_markings]
+            body["object_marking_refs"] = self.refs + own
+        return body
+
+    def kept_objects(self) -> list[dict[str, Any]]:
+        return [self.kept_object(body) for key, body in self.kept.items() if key != self.stix_id]
+
+    def sdo(self, object_refs: list[str], modified: str) -> dict[str, Any]:
+        report, original = self.report, self.kept.get(self.stix_id, {})
+        sdo = {
+            **original,
+            "type": "report",
+            "spec_version": "2.1",
+            "id": self.stix_id,
+            "created": original.get("created", self.when),
+            "modified": modified,
+            "name": report.title,
+            "published": original.get("published", self.when),
+            "report_types": original.get("report_types", ["threat-report"]),
+            "object_refs": object_refs or [self.owner],
+            **self.common,
+        }
+        own = [ref for ref in original.get("object_marking_refs", []) if ref in self.kept_markings]
+        sdo["object_marking_refs"] = self.refs + own
+        if report.summary:
+            sdo["description"] = report.summary
+        else:
+            sdo.pop("description", None)
+        references = [
+            r for r in original.get("external_references", []) if r.get("source_name") != "lockstep"
+        ]
+        sdo["external_references"] = [
+            {"source_name": "lockstep", "external_id": report.reference},
+            *references,
+        ]
+        properties = {"extension_type": "property-extension", "reference": report.reference}
+        properties |= {"crime_type": report.crime_type, **({"text": report.text} if report.text else {})}
+        if report.marking.review_at:
+            properties["review_at"] = report.marking.review_at.isoformat()
+        sdo["extensions"] = {**original.get("extensions", {}), EXTENSION: properties}
+        return sdo
+
+
+def report_objects(report: Report) -> list[dict[str, Any]]:
+    """Every STIX object of one report, its handling markings applied to each."""
+    view = ReportView(report)
+    objects = [view.marking]
+    for observable in report.listed_observables():
+        objects += view.observable_objects(observable)
+    objects += view.kept_objects()
+    refs = [obj["id"] for obj in objects[1:]]
+    return [view.sdo(refs, stix_time(report.updated_at)), *objects]
 
 
 def bundle(reports: Iterable[Report]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ objects. Nothing here writes; ``services.import_stix`` stores the plan."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,15 +141,6 @@ def _reach(
     return list(seen)
 
 
-def _when(value: Any) -> datetime.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _observables(obj: dict[str, Any]) -> list[Submitted]:
     extension = (obj.get("extensions") or {}).get(EXTENSION) or {}
     if obj["type"] == "indicator":
@@ -162,7 +152,10 @@ def _observables(obj: dict[str, Any]) -> list[Submitted]:
     context = str(
         extension.get("context") or (obj.get("description", "") if obj["type"] == "vulnerability" else "")
     )
-    first, last = _when(extension.get("first_seen")), _when(extension.get("last_seen"))
+    first, last = (
+        stixmap.parse_time(extension.get("first_seen")),
+        stixmap.parse_time(extension.get("last_seen")),
+    )
     return [Submitted(kind, value, context[:120], first, last) for kind, value in pairs]
 
 
@@ -199,6 +192,8 @@ def plan_bundle(objects: dict[str, dict[str, Any]], name: str) -> list[Plan]:
         labels = [extension.get("crime_type"), *(report.get("labels") or [])]
         plan.crime_type = next((label for label in labels if label in CrimeType.values), CrimeType.OTHER)
         _apply_markings(plan, report, objects)
+        if extension.get("review_at"):
+            plan.handling["review_at"] = extension["review_at"]
         reached = _reach(list(report.get("object_refs") or []), objects, by_target)
         plans.append(_fill(plan, [report["id"], *reached], objects))
         claimed.update(reached, [report["id"]])

@@ -54,6 +54,16 @@ def stix_time(when: datetime.datetime | datetime.date) -> str:
     return when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def parse_time(value: Any) -> datetime.datetime | None:
+    """A STIX timestamp (``...Z``) as an aware datetime; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def canonical_json(data: Any) -> str:
     """RFC 8785-style canonical JSON for the simple values ids are computed over (strings, integers)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

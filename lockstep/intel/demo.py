@@ -18,6 +18,7 @@ from lockstep.directory.models import Agency, AgencyKind, User
 from lockstep.intel.correlate import correlate
 from lockstep.intel.ingest import Submitted, insert_rows, prepare, rows_for
 from lockstep.intel.models import Report, Warninglist
+from lockstep.intel.signals import report_changed
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.models import Audience
@@ -172,5 +173,6 @@ def load_intel(per_report: int = 700) -> tuple[int, int]:
                 stored += insert_rows(rows_for(report.pk, agency.pk, marking.pk, prepared))
                 release(author, marking, report)
                 report_ids.append(report.pk)
+                report_changed.send(Report, report=report)
         _common, hits = correlate(report_ids)
     return stored, hits

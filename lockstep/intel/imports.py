@@ -31,6 +31,7 @@ from lockstep.intel.correlate import correlate
 from lockstep.intel.ingest import Submitted, insert_rows, pipelined, prepare, rows_for
 from lockstep.intel.models import CrimeType, ImportRun, Observable, Report, ReportStatus
 from lockstep.intel.notify import notify_hits
+from lockstep.intel.signals import report_changed
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.rules import is_operational
@@ -239,6 +240,7 @@ class Importer:
             for report in stored:
                 if report.pk in fresh:
                     release(self.actor, report.marking, report)
+                report_changed.send(Report, report=report)
             if hits:
                 notify_hits(stored)
             record(

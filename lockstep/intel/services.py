@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_noop
 from lockstep.alerts.services import notify_agency
 from lockstep.audit.services import record
 from lockstep.directory.models import User
-from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lockstep.intel.correlate import correlate
 from lockstep.intel.ingest import Prepared, Rejected, Submitted, insert_observables, prepare
 from lockstep.intel.models import (
@@ -28,6 +29,7 @@ from lockstep.intel.models import (
     ReportStatus,
 )
 from lockstep.intel.notify import notify_hits
+from lockstep.intel.signals import report_changed
 from lockstep.intel.warninglists import load_index
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.rules import can, is_operational
@@ -115,6 +117,7 @@ def submit_report(
             hits=submission.hits,
         )
         release(actor, stored_marking, report)
+        report_changed.send(Report, report=report)
     return submission
 
 
@@ -137,6 +140,7 @@ def add_observables(
             rejected=len(rejected),
             hits=submission.hits,
         )
+        report_changed.send(Report, report=report)
     return submission
 
 
@@ -182,6 +186,7 @@ def update_report(actor: User, report: Report, **changes: object) -> Report:
             report,
             changed=sorted(name for name in changes if before[name] != getattr(report, name)),
         )
+        report_changed.send(Report, report=report)
     return report
 
 
@@ -199,6 +204,8 @@ def set_review_date(actor: User, report: Report, review_at: object) -> Report:
         report.marking.review_at = review_at
         report.marking.save(update_fields=["review_at"])
         record(actor, "report.review_date_set", report, review_at=review_at)
+        report.save(update_fields=["updated_at"])
+        report_changed.send(Report, report=report)
     return report
 
 
@@ -218,7 +225,26 @@ def withdraw_report(actor: User, report: Report, reason: str) -> Report:
             .update(state=HitState.CLOSED, updated_at=timezone.now())
         )
         record(actor, "report.withdrawn", report, reason=report.withdrawn_reason, hits_closed=closed)
+        report_changed.send(Report, report=report)
     return report
+
+
+def remove_observable(actor: User, report: Report, observable: Observable) -> None:
+    """Take one value out of a report of the actor's agency: it stops matching, its hits close and disappear
+    for both sides (the row stays, inactive, for the audit trail)."""
+    _require_owner(actor, report)
+    if observable.report_id != report.pk:
+        raise NotFound()
+    with transaction.atomic():
+        Observable.objects.filter(pk=observable.pk).update(active=False)
+        closed = (
+            Hit.objects.filter(Q(observable=observable) | Q(other=observable))
+            .exclude(state=HitState.CLOSED)
+            .update(state=HitState.CLOSED, updated_at=timezone.now())
+        )
+        report.save(update_fields=["updated_at"])
+        record(actor, "report.observable_removed", report, type=observable.kind, hits_closed=closed)
+        report_changed.send(Report, report=report)
 
 
 # --- hits and follow-ups ------------------------------------------------------------------------------
