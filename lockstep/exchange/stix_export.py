@@ -133,7 +133,7 @@ def _covers(body: dict[str, Any], country: str | None) -> set[tuple[str, str]]:
 
 
 def _indicator(
-    report: Report, stix_id: str, observable: Observable, common: dict[str, Any]
+    report: Report, indicator_id: str, observable: Observable, common: dict[str, Any]
 ) -> dict[str, Any]:
     when = stix_time(report.created_at)
     properties: dict[str, Any] = {"extension_type": "property-extension", "lockstep_type": observable.kind}
@@ -145,7 +145,7 @@ def _indicator(
     return {
         "type": "indicator",
         "spec_version": "2.1",
-        "id": lockstep_id("indicator", stix_id, observable.kind, observable.value),
+        "id": indicator_id,
         "created": when,
         "modified": when,
         "name": f"{observable.kind} {observable.value}"[:250],
@@ -184,6 +184,19 @@ class ReportView:
                 else:
                     self.covering.setdefault(pair, key)
 
+    def indicator_id(self, kind: str, value: str) -> str:
+        return lockstep_id("indicator", self.stix_id, kind, value)
+
+    def vulnerability_id(self, value: str) -> str:
+        return lockstep_id("vulnerability", self.stix_id, value)
+
+    def generated(self, kind: str, value: str) -> tuple[str, str] | None:
+        """(type, id) of the object a TAXII collection carries for one value: its indicator, or for a CVE its
+        vulnerability; None when a kept object already stands for it."""
+        if kind == "cve":
+            return None if (kind, value) in self.covering else ("vulnerability", self.vulnerability_id(value))
+        return None if (kind, value) in self.indicated else ("indicator", self.indicator_id(kind, value))
+
     def observable_objects(self, observable: Observable, *, scos: bool = True) -> list[dict[str, Any]]:
         """What one observable adds: its SCO (unless a kept one stands for it), an indicator (unless a kept
         one states it) and the based-on relationship; a CVE is a vulnerability alone. Without ``scos`` (TAXII
@@ -194,7 +207,7 @@ class ReportView:
         if target is None and (scos or observable.kind == "cve"):
             obj = stixmap.to_object(*pair)
             if obj["type"] == "vulnerability":
-                obj |= {"id": lockstep_id("vulnerability", self.stix_id, observable.value)}
+                obj |= {"id": self.vulnerability_id(observable.value)}
                 obj |= {"created": self.when, "modified": self.when, **self.common}
                 if observable.context:
                     obj["description"] = observable.context
@@ -204,7 +217,7 @@ class ReportView:
             target = obj["id"]
         if pair in self.indicated or observable.kind == "cve":
             return objects
-        indicator = _indicator(self.report, self.stix_id, observable, self.common)
+        indicator = _indicator(self.report, self.indicator_id(*pair), observable, self.common)
         objects.append(indicator)
         if scos and target:
             relationship_id = lockstep_id("relationship", indicator["id"], target)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -67,7 +67,7 @@ def taxii_time(when: datetime.datetime) -> str:
 def refresh(report: Report) -> None:
     """Make the report's rows what it is now: gone when withdrawn or TLP:RED, otherwise its SDO (a new
     version at each change), its handling marking, one indicator (or vulnerability) per value, its kept
-    objects. Unchanged objects keep their date added."""
+    objects. Unchanged objects keep their date added. Set-based: ids computed, rows compared as tuples."""
     with transaction.atomic():
         rows = TaxiiObject.objects.filter(report=report)
         marking = report.marking
@@ -77,41 +77,39 @@ def refresh(report: Report) -> None:
         now = timezone.now()
         collection = key_for(marking)
         view = stix_export.ReportView(report)
-        wanted: dict[tuple[str, str], TaxiiObject] = {}
-
-        def want(part: str, stix_id: str, stix_type: str, version: datetime.datetime, **links: Any) -> None:
-            wanted[(stix_id, part)] = TaxiiObject(
-                collection=collection,
-                report=report,
-                marking=marking,
-                part=part,
-                stix_id=stix_id,
-                stix_type=stix_type,
-                version=version.replace(microsecond=version.microsecond // 1000 * 1000),  # as rendered
-                date_added=now,
-                **links,
-            )
-
-        want("handling", view.marking["id"], "marking-definition", marking.created_at)
-        for observable in report.listed_observables():
-            for obj in view.observable_objects(observable, scos=False):
-                want(obj["type"], obj["id"], obj["type"], report.created_at, observable=observable)
+        created = _as_rendered(report.created_at)
+        # (stix id, part) -> (type, version, observable id, kept id)
+        wanted: dict[tuple[str, str], tuple[str, datetime.datetime, int | None, int | None]] = {}
+        wanted[(view.marking["id"], "handling")] = (
+            "marking-definition",
+            _as_rendered(marking.created_at),
+            None,
+            None,
+        )
+        values = report.observables.filter(active=True).values_list("pk", "kind", "value")
+        for pk, kind, value in values.iterator(chunk_size=10_000):
+            found = view.generated(kind, value)
+            if found is not None:
+                wanted[(found[1], found[0])] = (found[0], created, pk, None)
         for kept in report.stix_objects.all():
             if kept.stix_id != view.stix_id:
                 when = parse_time(kept.body.get("modified") or kept.body.get("created")) or report.created_at
-                want("kept", kept.stix_id, kept.stix_type, when, kept=kept)
-        want("report", view.stix_id, "report", now)
-        existing = {(row.stix_id, row.part): row for row in rows.exclude(part="report")}
-        stale = [
-            row.pk
-            for key, row in existing.items()
-            if key not in wanted or wanted[key].version != row.version or row.collection != collection
-        ]
-        TaxiiObject.objects.filter(Q(pk__in=stale) | Q(report=report, part="report")).delete()
-        keep = {key for key, row in existing.items() if row.pk not in stale}
-        fresh = [row for key, row in wanted.items() if key not in keep]
-        _stamp(collection, fresh, now)
-        TaxiiObject.objects.bulk_create(fresh, batch_size=5000)
+                wanted[(kept.stix_id, "kept")] = (kept.stix_type, _as_rendered(when), None, kept.pk)
+        wanted[(view.stix_id, "report")] = ("report", _as_rendered(now), None, None)
+        stale, keep = [], set()
+        for pk, stix_id, part, version, where in rows.exclude(part="report").values_list(
+            "pk", "stix_id", "part", "version", "collection"
+        ):
+            want = wanted.get((stix_id, part))
+            if want is None or want[1] != version or where != collection:
+                stale.append(pk)
+            else:
+                keep.add((stix_id, part))
+        for chunk in range(0, len(stale), 10_000):
+            TaxiiObject.objects.filter(pk__in=stale[chunk : chunk + 10_000]).delete()
+        rows.filter(part="report").delete()
+        fresh = [(key, item) for key, item in wanted.items() if key not in keep]
+        _insert(collection, report, fresh, now)
         shared = [
             stix_export.agency_identity(report.owner),
             tlp.marking_definition(marking.tlp),
@@ -119,6 +117,50 @@ def refresh(report: Report) -> None:
             stix_export.project_identity(),
         ]
         _shared(collection, shared, now)
+
+
+def _as_rendered(when: datetime.datetime) -> datetime.datetime:
+    """Versions are compared as STIX renders them: to the millisecond."""
+    return when.replace(microsecond=when.microsecond // 1000 * 1000)
+
+
+def _insert(
+    collection: str,
+    report: Report,
+    fresh: list[tuple[tuple[str, str], tuple[str, datetime.datetime, int | None, int | None]]],
+    now: datetime.datetime,
+) -> None:
+    """New rows in one executemany per 5,000 (no model instances: a report may hold a million values)."""
+    latest = TaxiiObject.objects.filter(collection=collection).order_by("-date_added").first()
+    start = max(now, latest.date_added + STEP) if latest else now
+    ops = connection.ops
+    table = TaxiiObject._meta.db_table
+    columns = "collection, report_id, marking_id, observable_id, kept_id, part, stix_id, stix_type, "
+    columns += "spec_version, version, date_added"
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 11)})"
+    adapted: dict[datetime.datetime, Any] = {}  # most rows share the report's date as their version
+    with connection.cursor() as cursor:
+        for chunk in range(0, len(fresh), 5000):
+            params = [
+                (
+                    collection,
+                    report.pk,
+                    report.marking_id,
+                    observable_id,
+                    kept_id,
+                    part,
+                    stix_id,
+                    stix_type,
+                    "2.1",
+                    adapted.get(version)
+                    or adapted.setdefault(version, ops.adapt_datetimefield_value(version)),
+                    ops.adapt_datetimefield_value(start + (chunk + index) * STEP),
+                )
+                for index, ((stix_id, part), (stix_type, version, observable_id, kept_id)) in enumerate(
+                    fresh[chunk : chunk + 5000]
+                )
+            ]
+            cursor.executemany(sql, params)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
