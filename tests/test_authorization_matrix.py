@@ -49,6 +49,7 @@ class Objects:
     follow_up_id: int = 0  # NCB-NG's request to NCB-KE
     indicator: str = ""  # the TAXII indicator of NCB-KE's report, in the members collection
     status_id: str = ""  # a TAXII status of NCB-KE
+    pending: str = ""  # the partner's report awaiting GS validation
 
 
 @dataclass
@@ -123,6 +124,14 @@ def TAXII_INDICATOR(o: Objects) -> dict[str, Any]:
 TAXII_MEMBERS = {"*": 200, "partner": 404, "admin": 404, "gs_admin": 404, "auditor": 404}
 
 SIGN_IN = {"anonymous": 302}
+
+
+def PENDING(o: Objects) -> dict[str, Any]:
+    return {"reference": o.pending}
+
+
+VALIDATORS = {**SIGN_IN, "*": 403, "reviewer": 200}
+GRADING = {"source_reliability": "B", "info_credibility": "2"}
 MANAGERS_ONLY_403 = {**SIGN_IN, "*": 403, "admin": 200, "gs_admin": 200}
 KE_CONTACT_WRITE = {**SIGN_IN, "*": 404, "admin": 200, "gs_admin": 200}
 OWNER_USER_ADMIN = {**SIGN_IN, "*": 404, "admin": 302, "gs_admin": 302}
@@ -357,7 +366,21 @@ ROWS: list[Row] = [
         {"*": 404, "owner": 200, "colleague": 200},
         lambda o: {"status_id": o.status_id},
     ),
-    op("POST", "/exchange/stix", {"*": 201, "partner": 403, **NOT_OPERATIONAL_403}, data=MATRIX_BUNDLE),
+    op("POST", "/exchange/stix", {"*": 201, **NOT_OPERATIONAL_403}, data=MATRIX_BUNDLE),
+    # the GS validation queue of partner data: GS reviewers (and analysts) only
+    page("exchange:queue", "get", VALIDATORS),
+    page("exchange:pending", "get", VALIDATORS, PENDING),
+    page("exchange:accept", "post", {**VALIDATORS, "reviewer": 302}, PENDING, GRADING),
+    page("exchange:reject", "post", {**VALIDATORS, "reviewer": 302}, PENDING, {"reason": "matrix"}),
+    op("GET", "/exchange/validation", {"*": 403, "reviewer": 200}),
+    op("POST", "/exchange/validation/{reference}/accept", {"*": 404, "reviewer": 200}, PENDING, GRADING),
+    op(
+        "POST",
+        "/exchange/validation/{reference}/reject",
+        {"*": 404, "reviewer": 200},
+        PENDING,
+        {"reason": "m"},
+    ),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(
         "POST",
@@ -384,6 +407,7 @@ def objects(world: World) -> Objects:
     follow_up = request_follow_up(world.outsider, nigeria_hit, "Tell us more")
     indicator = TaxiiObject.objects.get(report=kenya.report, part="indicator").stix_id
     status = TaxiiStatus.objects.create(id=uuid.uuid4(), agency=world.ncb_ke, body={"status": "complete"})
+    pending = submit(world.partner, [("domain", "partner-held.net")], audience="everyone").report
     return Objects(
         world,
         token.pk,
@@ -394,6 +418,7 @@ def objects(world: World) -> Objects:
         follow_up.pk,
         indicator,
         str(status.pk),
+        pending.reference,
     )
 
 

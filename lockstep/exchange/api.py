@@ -6,9 +6,12 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from lockstep.accounts.actor import actor_of
+from lockstep.errors import PermissionDenied
+from lockstep.exchange import validation
 from lockstep.exchange.services import export_stix, import_stix
 from lockstep.intel import access
 from lockstep.intel.schemas import ReportOut
@@ -29,6 +32,20 @@ class ImportOut(Schema):
     updated: int = Field(description="Reports an earlier import of the same STIX report created")
     kept: int = Field(description="STIX objects kept as sent, returned on export")
     reports: list[ImportedReportOut]
+
+
+class GradingIn(Schema):
+    source_reliability: str = Field(description="A to F")
+    info_credibility: str = Field(description="1 to 6")
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+class ValidatedOut(Schema):
+    report: ReportOut
+    hits: int
 
 
 class ExportIn(Schema):
@@ -80,3 +97,44 @@ def export_reports(request: HttpRequest, payload: ExportIn) -> HttpResponse:
     actor = actor_of(request)
     reports = [access.get_report_for(actor, reference) for reference in dict.fromkeys(payload.references)]
     return _bundle_response(export_stix(actor, reports))
+
+
+@router.get(
+    "/exchange/validation",
+    response=list[ReportOut],
+    summary="Partner reports awaiting validation, oldest first (GS reviewers and analysts)",
+)
+def queue(request: HttpRequest) -> list[ReportOut]:
+    actor = actor_of(request)
+    if not validation.can_validate(actor):
+        raise PermissionDenied(_("The validation queue is for General Secretariat reviewers and analysts."))
+    return [ReportOut.of(report) for report in validation.pending_reports(actor)[:500]]
+
+
+@router.post(
+    "/exchange/validation/{reference}/accept",
+    response=ValidatedOut,
+    summary="Accept a partner report with the GS grading: it is released and correlates",
+)
+def accept(request: HttpRequest, reference: str, payload: GradingIn) -> ValidatedOut:
+    actor = actor_of(request)
+    report = validation.get_pending_for(actor, reference)
+    hits = validation.accept_partner_report(
+        actor,
+        report,
+        source_reliability=payload.source_reliability,
+        info_credibility=payload.info_credibility,
+    )
+    report.refresh_from_db()
+    return ValidatedOut(report=ReportOut.of(report), hits=hits)
+
+
+@router.post(
+    "/exchange/validation/{reference}/reject",
+    response=ReportOut,
+    summary="Reject a partner report (the partner sees the reason; no member ever sees the data)",
+)
+def reject(request: HttpRequest, reference: str, payload: RejectIn) -> ReportOut:
+    actor = actor_of(request)
+    report = validation.get_pending_for(actor, reference)
+    return ReportOut.of(validation.reject_partner_report(actor, report, payload.reason))

@@ -45,7 +45,7 @@ def collections_for(actor: User) -> list[Collection]:
             _("Members and partners"),
             _("Data released to every member agency and vetted partner."),
             Audience.EVERYONE,
-            can_write=member,
+            can_write=True,  # a partner's objects wait in the GS validation queue
         ),
     ]
     if member:

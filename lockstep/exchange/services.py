@@ -125,16 +125,10 @@ def import_stix(
 ) -> Imported:
     """Store a STIX 2.1 bundle as the actor's agency's reports, or refuse all of it with every offending
     object named. A report already imported (same STIX id) is updated: new values added, objects refreshed.
-    Objects added to a TAXII ``collection`` take its audience, whatever the bundle says."""
+    Objects added to a TAXII ``collection`` take its audience, whatever the bundle says. A partner's reports are
+    held for the General Secretariat's validation (``exchange.validation``) before anyone else sees them."""
     if not is_operational(actor):
         raise PermissionDenied()
-    if actor.agency.is_partner:
-        raise PermissionDenied(
-            _(
-                "Partner data is validated by the General Secretariat before members see it; partner imports "
-                "are not open yet."
-            )
-        )
     objects = check_bundle(data)
     plans = plan_bundle(objects, name)
     _check_values(actor, plans)

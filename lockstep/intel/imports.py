@@ -127,7 +127,7 @@ class Importer:
         report = self.reports.get(reference)
         if report is None:
             report = Report.objects.filter(owner=self.actor.agency, external_ref=reference).first()
-        if report is not None and report.status == ReportStatus.WITHDRAWN:
+        if report is not None and report.status in (ReportStatus.WITHDRAWN, ReportStatus.REJECTED):
             return report  # its rows are refused in ``write``: a recalled report takes no new values
         if report is None:
             crime = row.get("crime_type") or CrimeType.OTHER
@@ -197,7 +197,7 @@ class Importer:
             progress.rejected += batch.missing
             for reference, (first_row, prepared, rejected, problems) in batch.reports.items():
                 report = self._report(reference, first_row)
-                if report.status == ReportStatus.WITHDRAWN:
+                if report.status in (ReportStatus.WITHDRAWN, ReportStatus.REJECTED):
                     rejected, problems = (
                         rejected + len(prepared),
                         [
@@ -221,13 +221,20 @@ class Importer:
     def finish(self, progress: Progress) -> None:
         """Make the imported reports visible and correlate them in one pass."""
         with transaction.atomic():
-            reports = [r for r in self.reports.values() if r.status != ReportStatus.WITHDRAWN]
+            reports = [
+                r
+                for r in self.reports.values()
+                if r.status not in (ReportStatus.WITHDRAWN, ReportStatus.REJECTED)
+            ]
             ids = [r.pk for r in reports]
             importing = Report.objects.filter(pk__in=ids, status=ReportStatus.IMPORTING)
             fresh = set(importing.values_list("pk", flat=True))  # released now; the others were before
-            importing.update(status=ReportStatus.ACTIVE)
-            Observable.objects.filter(report__in=ids, active=False).update(active=True)
-            common, hits = correlate(ids, full=progress.added >= 100_000)
+            held = self.actor.agency.is_partner  # partner data waits for the General Secretariat
+            importing.update(status=ReportStatus.PENDING if held else ReportStatus.ACTIVE)
+            common, hits = 0, 0
+            if not held:
+                Observable.objects.filter(report__in=ids, active=False).update(active=True)
+                common, hits = correlate(ids, full=progress.added >= 100_000)
             progress.hits, progress.reports = hits, len(reports)
             self.run.finished, self.run.finished_at, self.run.hits = True, timezone.now(), hits
             self.run.rows_done, self.run.added, self.run.rejected = (
@@ -238,7 +245,7 @@ class Importer:
             self.run.save()
             stored = list(Report.objects.filter(pk__in=ids).select_related("marking", "owner"))
             for report in stored:
-                if report.pk in fresh:
+                if report.pk in fresh and not held:
                     release(self.actor, report.marking, report)
                 report_changed.send(Report, report=report)
             if hits:

@@ -43,8 +43,10 @@ class CrimeType(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
+    PENDING = "pending", _("Awaiting validation")  # a partner's, until the General Secretariat accepts it
     ACTIVE = "active", _("Active")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ReportQuerySet(models.QuerySet["Report"]):

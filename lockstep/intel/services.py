@@ -89,10 +89,12 @@ def submit_report(
     prepared, rejected = prepare(observables, country=actor.agency.country_id, warn=load_index())
     if rejected and all_or_nothing:
         _reject_all_or_nothing(rejected)
+    held = actor.agency.is_partner  # partner data waits for the General Secretariat's validation
     with transaction.atomic():
         stored_marking = create_marking(actor, marking)
         report = Report.objects.create(
             reference=f"tmp-{timezone.now().timestamp()}",
+            status=ReportStatus.PENDING if held else ReportStatus.ACTIVE,
             owner=actor.agency,
             marking=stored_marking,
             title=title.strip(),
@@ -115,10 +117,27 @@ def submit_report(
             observables=submission.added,
             rejected=len(rejected),
             hits=submission.hits,
+            **({"held_for_validation": True} if held else {}),
         )
-        release(actor, stored_marking, report)
+        if not held:
+            release(actor, stored_marking, report)
         report_changed.send(Report, report=report)
     return submission
+
+
+def activate_report(actor: User, report: Report) -> int:
+    """Let a report that was held back (a partner's, awaiting validation) out: its values start matching, it is
+    released to its audience. Returns the hits its owner received."""
+    with transaction.atomic():
+        report.status = ReportStatus.ACTIVE
+        report.save(update_fields=["status", "updated_at"])
+        Observable.objects.filter(report=report).update(active=True)
+        _common, hits = correlate([report.pk])
+        release(actor, report.marking, report)
+        if hits:
+            notify_hits([report])
+        report_changed.send(Report, report=report)
+    return hits
 
 
 def add_observables(
@@ -163,6 +182,8 @@ def _require_owner(actor: User, report: Report) -> None:
         raise PermissionDenied(_("Only the agency that owns the report changes it."))
     if report.status == ReportStatus.WITHDRAWN:
         raise Conflict(_("The report was withdrawn."))
+    if report.status == ReportStatus.REJECTED:
+        raise Conflict(_("The General Secretariat rejected this report."))
 
 
 def update_report(actor: User, report: Report, **changes: object) -> Report:

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from lockstep.exchange.validation import can_validate
 from lockstep.policy.rules import can, is_operational
 
 
@@ -21,4 +22,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         data["may_manage_users"] = can(user, "user.manage", user.agency)
         data["may_admin"] = can(user, "admin.access")
         data["may_use_intel"] = is_operational(user)
+        data["may_validate"] = can_validate(user)
     return data

@@ -255,11 +255,6 @@ def test_recipients_may_not_export_what_the_owner_keeps_from_onward_disseminatio
     assert export_stix(world.owner, [report])["objects"]
 
 
-def test_partners_cannot_import_until_validation_exists(world: Any) -> None:
-    with pytest.raises(PermissionDenied):
-        import_as(world.partner, load("partner_bundle.json"))
-
-
 def test_a_withdrawn_report_is_not_brought_back_by_reimporting(world: Any) -> None:
     bundle = load("partner_bundle.json")
     imported = import_as(world.owner, bundle)

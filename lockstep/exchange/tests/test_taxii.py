@@ -204,9 +204,9 @@ def test_every_error_has_a_taxii_body(world: Any, client: Client, settings: Any)
     auditor = {"HTTP_AUTHORIZATION": f"Bearer {_token(world.auditor)}"}
     assert client.get(base, **auditor).status_code == 404
     partner = {"HTTP_AUTHORIZATION": f"Bearer {_token(world.partner)}"}
-    everyone = next(c for c in collections_for(world.partner) if c.key == "everyone")
-    refused = client.post(
-        f"/taxii2/lockstep/collections/{everyone.id}/objects/", envelope, content_type=TAXII, **partner
+    recipients = next(c for c in collections_for(world.partner) if c.key == "recipients")
+    refused = client.post(  # a POST cannot name recipients: that collection is read-only
+        f"/taxii2/lockstep/collections/{recipients.id}/objects/", envelope, content_type=TAXII, **partner
     )
     assert refused.status_code == 403
 

@@ -9,6 +9,7 @@ import pytest
 from lockstep.alerts.models import Notification
 from lockstep.audit.models import AuditEvent
 from lockstep.errors import InvalidInput
+from lockstep.exchange.validation import accept_partner_report
 from lockstep.intel.ingest import Submitted
 from lockstep.intel.models import CommonValue, Hit, Observable, Report
 from lockstep.intel.services import add_observables, withdraw_report
@@ -90,7 +91,11 @@ def test_a_withdrawn_report_stops_matching_and_its_hits_close(world: Any) -> Non
 def test_a_partner_gets_hits_only_about_records_released_to_everyone(world: Any) -> None:
     submit(world.owner, [("domain", "members-only.example.net")], audience="members")
     submit(world.outsider, [("domain", "for-everyone.example.net")], audience="everyone", tlp="clear")
-    submit(world.partner, [("domain", "members-only.example.net"), ("domain", "for-everyone.example.net")])
+    held = submit(
+        world.partner, [("domain", "members-only.example.net"), ("domain", "for-everyone.example.net")]
+    )
+    assert not Hit.objects.exists()  # partner data matches only once the General Secretariat accepts it
+    accept_partner_report(world.reviewer, held.report, source_reliability="B", info_credibility="2")
     partner_hits = Hit.objects.filter(agency=world.partner_agency)
     assert [hit.other_agency.code for hit in partner_hits] == ["NCB-NG"]
     assert Hit.objects.filter(agency=world.ncb_ke, other_agency=world.partner_agency).exists()
@@ -230,7 +235,8 @@ def test_a_gs_list_made_in_the_admin_applies_to_stored_values_at_once(world: Any
     assert set(Hit.objects.values_list("state", flat=True)) == {"closed"}  # new hits on listed values close
     assert AuditEvent.objects.filter(action="intel.warninglists_applied", actor=world.gs_admin).exists()
     listed = Warninglist.objects.get(name="gs-cdn")
-    submit(world.partner, [("domain", "cdn.partner-platform.net")], audience="everyone")
+    held = submit(world.partner, [("domain", "cdn.partner-platform.net")], audience="everyone")
+    accept_partner_report(world.reviewer, held.report, source_reliability="B", info_credibility="2")
     assert Hit.objects.count() == 2  # the listed value made no new hits
     response = client.post(f"/admin/intel/warninglist/{listed.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
