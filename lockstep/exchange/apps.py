@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _refresh_taxii(sender: Any, report: Any, **kwargs: Any) -> None:
-    from lockstep.exchange.taxii_store import refresh
+    from lockstep.exchange.taxii_store import on_report_changed
 
-    refresh(report)
+    on_report_changed(report)
 
 
 class ExchangeConfig(AppConfig):

@@ -20,7 +20,7 @@ from lockstep.exchange import stix_export
 from lockstep.exchange.collections import Collection
 from lockstep.exchange.models import KeptObject, TaxiiObject
 from lockstep.exchange.stix_import import Plan, check_bundle, invalid_bundle, plan_bundle
-from lockstep.exchange.taxii_store import refresh
+from lockstep.exchange.taxii_store import deferred, refresh
 from lockstep.intel.ingest import prepare
 from lockstep.intel.models import Report, ReportStatus
 from lockstep.intel.services import (
@@ -146,7 +146,7 @@ def import_stix(
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={f"objects.{plan.stix_id}": [exc.message]}) from None
     result = Imported([])
-    with transaction.atomic():
+    with transaction.atomic(), deferred():  # one TAXII refresh per report, once its kept objects are stored
         for plan, spec in zip(plans, specs, strict=True):
             report = Report.objects.filter(owner=actor.agency, external_ref=plan.stix_id).first()
             if report is not None and report.status != ReportStatus.ACTIVE:
@@ -173,7 +173,7 @@ def import_stix(
                 )
                 result.created += 1
             result.kept += _keep(submission.report, plan.kept)
-            refresh(submission.report)  # again: the kept objects now stand for some of its values
+            refresh(submission.report)
             result.submissions.append(submission)
         record(
             actor,

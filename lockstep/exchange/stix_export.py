@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from lockstep.directory.models import Agency
@@ -166,23 +167,45 @@ class ReportView:
         self.report = report
         self.stix_id = report_id(report)
         self.owner = agency_id(report.owner)
-        self.kept = {row.stix_id: row.body for row in report.stix_objects.all()}
-        self.kept_markings = {key for key, body in self.kept.items() if body["type"] == "marking-definition"}
         self.marking = handling_marking(report.marking)
         self.refs = [tlp.TLP2_IDS[report.marking.tlp], self.marking["id"]]
         self.common = {"created_by_ref": self.owner, "object_marking_refs": self.refs}
         self.when = stix_time(report.created_at)
-        self.covering: dict[tuple[str, str], str] = {}  # (type, value) -> kept object id standing for it
-        self.indicated: set[tuple[str, str]] = set()  # values a kept indicator already states
-        country = report.owner.country_id
+
+    # What the kept objects say is read only when needed: a TAXII page of kept objects needs none of it.
+    @cached_property
+    def kept(self) -> dict[str, dict[str, Any]]:
+        return {row.stix_id: row.body for row in self.report.stix_objects.all()}
+
+    @cached_property
+    def kept_markings(self) -> set[str]:
+        if "kept" in self.__dict__:
+            return {key for key, body in self.kept.items() if body["type"] == "marking-definition"}
+        rows = self.report.stix_objects.filter(stix_type="marking-definition")
+        return set(rows.values_list("stix_id", flat=True))
+
+    @cached_property
+    def _stand_ins(self) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
+        covering: dict[tuple[str, str], str] = {}  # (type, value) -> kept object id standing for it
+        indicated: set[tuple[str, str]] = set()  # values a kept indicator already states
+        country = self.report.owner.country_id
         for key, body in self.kept.items():
             if body["type"] in ("report", "marking-definition", "identity", "relationship"):
                 continue
             for pair in _covers(body, country):
                 if body["type"] == "indicator":
-                    self.indicated.add(pair)
+                    indicated.add(pair)
                 else:
-                    self.covering.setdefault(pair, key)
+                    covering.setdefault(pair, key)
+        return covering, indicated
+
+    @property
+    def covering(self) -> dict[tuple[str, str], str]:
+        return self._stand_ins[0]
+
+    @property
+    def indicated(self) -> set[tuple[str, str]]:
+        return self._stand_ins[1]
 
     def indicator_id(self, kind: str, value: str) -> str:
         return lockstep_id("indicator", self.stix_id, kind, value)

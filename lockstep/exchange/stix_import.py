@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lockstep.errors import InvalidInput
 from lockstep.exchange import stixmap, tlp
+from lockstep.exchange.stixcheck import certainly_valid
 from lockstep.exchange.stixmap import EXTENSION, PROJECT_IDENTITY
 from lockstep.intel.ingest import Submitted
 from lockstep.intel.models import CrimeType
@@ -74,8 +75,6 @@ def check_bundle(data: Any) -> dict[str, dict[str, Any]]:
         raise InvalidInput(_("The bundle holds no objects."))
     if len(data["objects"]) > MAX_OBJECTS:
         raise InvalidInput(_("A bundle may hold at most %(max)d objects.") % {"max": MAX_OBJECTS})
-    from stix2validator import ValidationError, ValidationOptions, validate_parsed_json  # slow to import
-
     errors: dict[str, list[str]] = defaultdict(list)
     if not isinstance(data.get("id"), str):
         errors["bundle"].append(_("The bundle has no id."))
@@ -88,10 +87,16 @@ def check_bundle(data: Any) -> dict[str, dict[str, Any]]:
             errors[f"#{index}"].append(_("Each object needs a type and an id."))
     if errors:
         raise invalid_bundle(errors)
-    try:
-        results = validate_parsed_json(data, ValidationOptions(version="2.1"))
-    except ValidationError as exc:
-        raise InvalidInput(_("The bundle is not valid STIX 2.1: %(reason)s") % {"reason": exc}) from None
+    # Plain feed objects pass a strict shape check and skip the generic validator (~2 ms an object).
+    unusual = [obj for obj in data["objects"] if not certainly_valid(obj)]
+    results: Any = []
+    if unusual:
+        from stix2validator import ValidationError, ValidationOptions, validate_parsed_json  # slow import
+
+        try:
+            results = validate_parsed_json({**data, "objects": unusual}, ValidationOptions(version="2.1"))
+        except ValidationError as exc:
+            raise InvalidInput(_("The bundle is not valid STIX 2.1: %(reason)s") % {"reason": exc}) from None
     for result in results if isinstance(results, list) else [results]:
         for error in result.errors:
             text = str(error)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +64,25 @@ def _stamp(collection: str, rows: list[TaxiiObject], now: datetime.datetime) -> 
 def taxii_time(when: datetime.datetime) -> str:
     """A TAXII timestamp with microseconds (date added values are a microsecond apart)."""
     return when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_deferred: ContextVar[bool] = ContextVar("lockstep_taxii_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within this, ``on_report_changed`` does nothing: the caller refreshes once, when it is done (an import
+    stores a report, then the objects that stand for its values)."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def on_report_changed(report: Report) -> None:
+    if not _deferred.get():
+        refresh(report)
 
 
 def refresh(report: Report) -> None:
