@@ -80,6 +80,7 @@ bench: install-dev $(VENV)/.installed-bench messages
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/correlation.py --rows $(BENCH_ROWS)
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/lookup.py
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/taxii.py
+	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/stix_import.py
 
 clean:
 	rm -rf $(VENV) var
