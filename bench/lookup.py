@@ -21,11 +21,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
+from scratch import server_env
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 PORT = 8765
 
 
@@ -89,22 +89,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/lookup rounds (best of each)")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data:
-        env = {
-            **os.environ,
-            "LOCKSTEP_DATA_DIR": data,
-            "DJANGO_SETTINGS_MODULE": "bench.lookup_settings",
-            "PYTHONPATH": str(ROOT),
-            "LOCKSTEP_LOG_LEVEL": "WARNING",
-        }
-        env.pop("DATABASE_URL", None)
-        name = f"lockstep_bench_{uuid.uuid4().hex[:8]}"
-        if options.database == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_URL, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = PG_URL.rsplit("/", 1)[0] + "/" + name
+    with tempfile.TemporaryDirectory() as data, server_env(data, options.database) as env:
         server = None
         try:
             token = prepare(env, options.rows)
@@ -157,9 +142,6 @@ def main() -> None:
             if server:
                 server.terminate()
                 server.wait()
-            if options.database == "postgres":
-                with psycopg.connect(PG_URL, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     print(
         f"database={options.database} rows={options.rows:,} server=gunicorn 2 workers x 4 threads; wrk 4 threads, "
         f"32 connections, {options.seconds} s each, best of {options.rounds} alternating rounds"

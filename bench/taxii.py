@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -29,8 +28,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from scratch import server_env
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 LOCKSTEP_PORT, MEDALLION_PORT = 8766, 8767
 TAXII = "application/taxii+json;version=2.1"
 BATCH = 100
@@ -217,38 +217,14 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
-        env = {
-            **os.environ,
-            "LOCKSTEP_DATA_DIR": scratch,
-            "DJANGO_SETTINGS_MODULE": "bench.lookup_settings",
-            "PYTHONPATH": str(ROOT),
-            "LOCKSTEP_LOG_LEVEL": "WARNING",
-        }
-        env.pop("DATABASE_URL", None)
-        name = f"lockstep_bench_{uuid.uuid4().hex[:8]}"
-        if options.database == "postgres":
-            import psycopg
-
-            with psycopg.connect(PG_URL, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = PG_URL.rsplit("/", 1)[0] + "/" + name
-        try:
+        with server_env(scratch, options.database) as env:
             server, url, auth = lockstep_server(env)
             try:
-                measure(
-                    f"Lockstep ({options.database})",
-                    url,
-                    auth,
-                    [int(n) for n in options.sizes.split(",")],
-                    rows,
-                )
+                sizes = [int(n) for n in options.sizes.split(",")]
+                measure(f"Lockstep ({options.database})", url, auth, sizes, rows)
             finally:
                 server.terminate()
                 server.wait()
-        finally:
-            if options.database == "postgres":
-                with psycopg.connect(PG_URL, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     print(f"envelopes of {BATCH} indicators; pages of 100 objects, up to {PAGES} pages read per size")
     print(
         "| server | objects stored | write (objects/s) | page latency (ms, median) | read (objects/s) | pages |"

@@ -195,7 +195,9 @@ def delete_taxii_object(actor: User, rows: QuerySet[TaxiiObject], object_id: str
     if not found:
         raise NotFound()
     own = [row for row in found if row.report is not None and row.report.owner_id == actor.agency_id]
-    if not own or not all(can(actor, "marking.change", row.report.marking) for row in own if row.report):
+    if not own or not all(
+        can(actor, "marking.change", row.report.marking) for row in own if row.report is not None
+    ):
         raise PermissionDenied(_("Only the agency that owns an object deletes it."))
     with transaction.atomic():
         for row in own:

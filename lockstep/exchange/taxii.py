@@ -346,7 +346,7 @@ def _add(request: HttpRequest, actor: User, collection: Collection) -> HttpRespo
     objects_in = envelope["objects"]
     started = timezone.now()
     bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects_in}
-    defaults = MarkingSpec(owner=actor.agency, audience=collection.audience, community=collection.community)
+    defaults = MarkingSpec(owner=actor.agency)  # the collection sets the audience (import_stix)
     successes: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
     try:

@@ -48,17 +48,18 @@ def _shared(collection: str, objects: Iterable[dict[str, Any]], now: datetime.da
         for key, obj in wanted.items()
         if key not in present
     ]
-    _stamp(collection, rows, now)
+    start = _first_date(collection, now)
+    for index, row in enumerate(rows):
+        row.date_added = start + index * STEP
     TaxiiObject.objects.bulk_create(rows)
 
 
-def _stamp(collection: str, rows: list[TaxiiObject], now: datetime.datetime) -> None:
-    """Each new row its own date added, one microsecond apart and after every earlier one in the collection,
-    so that a client polling with ``added_after`` (the last date added it saw) misses nothing."""
+def _first_date(collection: str, now: datetime.datetime) -> datetime.datetime:
+    """Where the next new rows' dates added start: each row gets its own, one microsecond apart and after every
+    earlier one in the collection, so that a client polling with ``added_after`` (the last date added it saw)
+    misses nothing."""
     latest = TaxiiObject.objects.filter(collection=collection).order_by("-date_added").first()
-    start = max(now, latest.date_added + STEP) if latest else now
-    for index, row in enumerate(rows):
-        row.date_added = start + index * STEP
+    return max(now, latest.date_added + STEP) if latest else now
 
 
 def taxii_time(when: datetime.datetime) -> str:
@@ -152,8 +153,7 @@ def _insert(
     now: datetime.datetime,
 ) -> None:
     """New rows in one executemany per 5,000 (no model instances: a report may hold a million values)."""
-    latest = TaxiiObject.objects.filter(collection=collection).order_by("-date_added").first()
-    start = max(now, latest.date_added + STEP) if latest else now
+    start = _first_date(collection, now)
     ops = connection.ops
     table = TaxiiObject._meta.db_table
     columns = "collection, report_id, marking_id, observable_id, kept_id, part, stix_id, stix_type, "
