@@ -179,6 +179,14 @@ MATRIX_BUNDLE = {
     "objects": [MATRIX_INDICATOR],
 }
 
+MATRIX_EVENT = {
+    "Event": {
+        "uuid": "0f6f3f0e-8f8e-4a43-9d8c-1f3f6f2b7a11",
+        "info": "matrix event",
+        "Attribute": [{"type": "domain", "value": "matrix-misp.net"}],
+    }
+}
+
 ROWS: list[Row] = [
     # --- HTML pages ---------------------------------------------------------------------------------------
     page("web:dashboard", "get", {**SIGN_IN, "*": 200}),
@@ -381,7 +389,16 @@ ROWS: list[Row] = [
         PENDING,
         {"reason": "m"},
     ),
+    op("POST", "/exchange/misp", {"*": 201, **NOT_OPERATIONAL_403}, data=MATRIX_EVENT),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
+    op("GET", "/reports/{reference}/export", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
+    op(
+        "POST",
+        "/exchange/export",
+        {"*": 200, "partner": 404, **NOT_OPERATIONAL_404},
+        data=lambda o: {"references": [o.reference], "format": "misp"},
+    ),
+    op("GET", "/exchange/lists/{kind}", {"*": 200, **NOT_OPERATIONAL_403}, lambda o: {"kind": "domain"}),
     op(
         "POST",
         "/exchange/stix/export",

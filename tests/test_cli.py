@@ -268,7 +268,7 @@ def test_exchange_import_and_export_stix(node: dict[str, str], tmp_path: Path) -
     bundle = Path(__file__).resolve().parent.parent / "lockstep/exchange/tests/data/partner_bundle.json"
     result = run(node, "exchange", "import", str(bundle), "--user", "ke.officer")
     assert result.returncode == 0, result.stderr
-    assert "2 reports created, 0 updated, 21 STIX objects kept" in result.stdout
+    assert "2 reports created, 0 updated, 21 objects kept as sent" in result.stdout
     reference = result.stdout.split()[0]
     again = run(node, "exchange", "import", str(bundle), "--user", "ke.officer")
     assert "0 reports created, 2 updated" in again.stdout
@@ -286,3 +286,40 @@ def test_exchange_import_and_export_stix(node: dict[str, str], tmp_path: Path) -
     assert refused.returncode != 0 and "objects.indicator--x" in refused.stderr
     hidden = run(node, "exchange", "export", "NO-SUCH-REF", "--user", "ke.officer")
     assert hidden.returncode != 0 and "no report NO-SUCH-REF" in hidden.stderr
+
+
+def test_exchange_misp_csv_feed_and_lists(node: dict[str, str], tmp_path: Path) -> None:
+    event = Path(__file__).resolve().parent.parent / "lockstep/exchange/tests/data/misp_event.json"
+    result = run(node, "exchange", "import", str(event), "--user", "ke.officer")
+    assert result.returncode == 0, result.stderr
+    assert "1 reports created, 0 updated, 15 objects kept as sent" in result.stdout
+    reference = result.stdout.split()[0]
+    out = tmp_path / "rows.csv"
+    exported = run(
+        node,
+        "exchange",
+        "export",
+        reference,
+        "--user",
+        "ke.officer",
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+        "--map",
+        "type=kind",
+    )
+    assert exported.returncode == 0, exported.stderr
+    header, *rows = out.read_text().splitlines()
+    assert header.startswith("report,kind,value,context") and len(rows) == 13
+    # the CSV imports back (another agency's view of the same values), renaming the column back
+    back = run(node, "exchange", "import", str(out), "--user", "ng.officer", "--map", "kind=type")
+    assert back.returncode == 0, back.stderr
+    assert "13 rows: 13 observables added, 0 rejected, 1 reports" in back.stdout
+    feed = tmp_path / "feed"
+    written = run(node, "exchange", "misp-feed", str(feed), "--user", "ke.officer")
+    assert written.returncode == 0 and (feed / "manifest.json").exists() and (feed / "hashes.csv").exists()
+    listed = run(node, "exchange", "list", "domain", "--user", "ke.officer")
+    assert "parcel-redelivery.top" in listed.stdout.splitlines()
+    unknown = run(node, "exchange", "list", "nonsense", "--user", "ke.officer")
+    assert unknown.returncode != 0 and "Unknown type nonsense" in unknown.stderr

@@ -1,4 +1,5 @@
-"""Exchange API: STIX 2.1 bundles in (as the caller's agency's reports) and out (any report it may export)."""
+"""Exchange API: STIX 2.1 bundles and MISP events in (as the caller's agency's reports); STIX, MISP and CSV out
+(any report the caller may export); plain per-type lists for blocking tools."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from ninja import Body, Field, Router, Schema, Status
 from lockstep.accounts.actor import actor_of
 from lockstep.errors import PermissionDenied
 from lockstep.exchange import validation
-from lockstep.exchange.services import export_stix, import_stix
+from lockstep.exchange.documents import Exported, export_list, export_reports
+from lockstep.exchange.misp_services import import_misp
+from lockstep.exchange.services import Imported, export_stix, import_stix
 from lockstep.intel import access
 from lockstep.intel.schemas import ReportOut
 from lockstep.policy.audience import MarkingSpec
@@ -52,6 +55,27 @@ class ExportIn(Schema):
     references: list[str] = Field(min_length=1, max_length=1000)
 
 
+class DocumentExportIn(ExportIn):
+    format: str = Field("stix", description="stix, misp or csv")
+    map: dict[str, str] = Field(default_factory=dict, description="CSV: field -> column name")
+
+
+def _imported(result: Imported) -> Status[ImportOut]:
+    reports = [
+        ImportedReportOut(report=ReportOut.of(item.report), added=item.added, hits=item.hits)
+        for item in result.submissions
+    ]
+    return Status(
+        201, ImportOut(created=result.created, updated=result.updated, kept=result.kept, reports=reports)
+    )
+
+
+def _document(exported: Exported) -> HttpResponse:
+    response = HttpResponse(exported.content, content_type=exported.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
 def _bundle_response(bundle: dict[str, Any]) -> HttpResponse:
     return HttpResponse(json.dumps(bundle), content_type=STIX_MEDIA_TYPE)
 
@@ -70,14 +94,55 @@ def import_bundle(
 ) -> Status[ImportOut]:
     actor = actor_of(request)
     defaults = MarkingSpec(owner=actor.agency, tlp=tlp, audience=audience)
-    result = import_stix(actor, bundle, defaults=defaults, override=override)
-    reports = [
-        ImportedReportOut(report=ReportOut.of(item.report), added=item.added, hits=item.hits)
-        for item in result.submissions
-    ]
-    return Status(
-        201, ImportOut(created=result.created, updated=result.updated, kept=result.kept, reports=reports)
-    )
+    return _imported(import_stix(actor, bundle, defaults=defaults, override=override))
+
+
+@router.post(
+    "/exchange/misp",
+    response={201: ImportOut},
+    summary="Import MISP events (one event, a list, or a restSearch answer) as reports; all or nothing",
+)
+def import_events(
+    request: HttpRequest,
+    events: Any = Body(...),  # noqa: B008 - ninja's way to take the whole body
+    tlp: str = "amber",
+    audience: str = "members",
+    override: bool = False,
+) -> Status[ImportOut]:
+    actor = actor_of(request)
+    defaults = MarkingSpec(owner=actor.agency, tlp=tlp, audience=audience)
+    return _imported(import_misp(actor, events, defaults=defaults, override=override))
+
+
+@router.get(
+    "/reports/{reference}/export",
+    response={200: Any},
+    summary="One report as a file: format stix, misp or csv (never TLP:RED)",
+)
+def export_one(request: HttpRequest, reference: str, format: str = "stix") -> HttpResponse:
+    actor = actor_of(request)
+    return _document(export_reports(actor, [access.get_report_for(actor, reference)], format))
+
+
+@router.post(
+    "/exchange/export",
+    response={200: Any},
+    summary="Several reports as one file: STIX bundle, MISP events or CSV",
+)
+def export_many(request: HttpRequest, payload: DocumentExportIn) -> HttpResponse:
+    actor = actor_of(request)
+    reports = [access.get_report_for(actor, reference) for reference in dict.fromkeys(payload.references)]
+    return _document(export_reports(actor, reports, payload.format, payload.map))
+
+
+@router.get(
+    "/exchange/lists/{kind}",
+    response={200: str},
+    summary="Every value of one type the caller may hand to a blocking tool, one per line (TLP up to AMBER)",
+)
+def plain_list(request: HttpRequest, kind: str) -> HttpResponse:
+    values = export_list(actor_of(request), kind)
+    return HttpResponse("".join(f"{value}\n" for value in values), content_type="text/plain; charset=utf-8")
 
 
 @router.get(
@@ -93,7 +158,7 @@ def export_report(request: HttpRequest, reference: str) -> HttpResponse:
 @router.post(
     "/exchange/stix/export", response={200: dict[str, Any]}, summary="Several reports as one STIX 2.1 bundle"
 )
-def export_reports(request: HttpRequest, payload: ExportIn) -> HttpResponse:
+def export_stix_reports(request: HttpRequest, payload: ExportIn) -> HttpResponse:
     actor = actor_of(request)
     reports = [access.get_report_for(actor, reference) for reference in dict.fromkeys(payload.references)]
     return _bundle_response(export_stix(actor, reports))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -46,7 +46,7 @@ class Imported:
     kept: int = 0
 
 
-def _marking(actor: User, plan: Plan, defaults: MarkingSpec, override: bool) -> MarkingSpec:
+def plan_marking(actor: User, plan: Plan, defaults: MarkingSpec, override: bool) -> MarkingSpec:
     """The bundle's own handling where it states one (TLP, and Lockstep's extension), the caller's defaults
     for the rest; with ``override`` the caller's marking as given."""
     if override:
@@ -85,7 +85,7 @@ def _marking(actor: User, plan: Plan, defaults: MarkingSpec, override: bool) -> 
     return spec
 
 
-def _check_values(actor: User, plans: list[Plan]) -> None:
+def check_values(actor: User, plans: list[Plan], prefix: str = "objects") -> None:
     """Every value the bundle carries must be valid, or nothing is imported."""
     errors: dict[str, list[str]] = {}
     warn = load_index()
@@ -97,7 +97,9 @@ def _check_values(actor: User, plans: list[Plan]) -> None:
                 % {"type": item.kind, "value": item.value, "reason": item.reason}
             )
     if errors:
-        raise invalid_bundle(errors)
+        raise invalid_bundle(
+            errors, _("%(count)d objects carry values Lockstep refuses; nothing was imported."), prefix
+        )
 
 
 def _keep(report: Report, objects: Sequence[dict[str, Any]]) -> int:
@@ -122,6 +124,8 @@ def import_stix(
     override: bool = False,
     name: str = "a STIX bundle",
     collection: Collection | None = None,
+    complete: bool = True,
+    loose_ref: str = "",
 ) -> Imported:
     """Store a STIX 2.1 bundle as the actor's agency's reports, or refuse all of it with every offending
     object named. A report already imported (same STIX id) is updated: new values added, objects refreshed.
@@ -129,10 +133,10 @@ def import_stix(
     held for the General Secretariat's validation (``exchange.validation``) before anyone else sees them."""
     if not is_operational(actor):
         raise PermissionDenied()
-    objects = check_bundle(data)
-    plans = plan_bundle(objects, name)
-    _check_values(actor, plans)
-    specs = [_marking(actor, plan, defaults, override) for plan in plans]
+    objects = check_bundle(data, complete=complete)
+    plans = plan_bundle(objects, name, loose_ref)
+    check_values(actor, plans)
+    specs = [plan_marking(actor, plan, defaults, override) for plan in plans]
     for plan, spec in zip(plans, specs, strict=True):
         if collection is not None:
             if spec.tlp == TLP.RED:
@@ -145,36 +149,8 @@ def import_stix(
             check_marking(spec)
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={f"objects.{plan.stix_id}": [exc.message]}) from None
-    result = Imported([])
     with transaction.atomic(), deferred():  # one TAXII refresh per report, once its kept objects are stored
-        for plan, spec in zip(plans, specs, strict=True):
-            report = Report.objects.filter(owner=actor.agency, external_ref=plan.stix_id).first()
-            if report is not None and report.status != ReportStatus.ACTIVE:
-                raise Conflict(
-                    _(
-                        "Report %(reference)s (STIX %(id)s) was withdrawn or is still importing; nothing was "
-                        "imported."
-                    )
-                    % {"reference": report.reference, "id": plan.stix_id}
-                )
-            if report is not None:
-                submission = add_observables(actor, report, plan.observables)
-                result.updated += 1
-            else:
-                submission = submit_report(
-                    actor,
-                    title=plan.title,
-                    crime_type=plan.crime_type,
-                    marking=spec,
-                    observables=plan.observables,
-                    summary=plan.summary,
-                    text=plan.text,
-                    external_ref=plan.stix_id,
-                )
-                result.created += 1
-            result.kept += _keep(submission.report, plan.kept)
-            refresh(submission.report)
-            result.submissions.append(submission)
+        result = store_plans(actor, plans, specs, lambda report, plan: _keep(report, plan.kept))
         record(
             actor,
             "exchange.stix_imported",
@@ -185,6 +161,40 @@ def import_stix(
             created=result.created,
             updated=result.updated,
         )
+    return result
+
+
+def store_plans(
+    actor: User, plans: Sequence[Plan], specs: Sequence[MarkingSpec], keep: Callable[[Report, Plan], int]
+) -> Imported:
+    """Create or update (same external reference) one report per plan, in the caller's transaction; ``keep``
+    stores what the format brought beside the values."""
+    result = Imported([])
+    for plan, spec in zip(plans, specs, strict=True):
+        report = Report.objects.filter(owner=actor.agency, external_ref=plan.stix_id).first()
+        if report is not None and report.status != ReportStatus.ACTIVE:
+            raise Conflict(
+                _("Report %(reference)s (%(id)s) was withdrawn or is still importing; nothing was imported.")
+                % {"reference": report.reference, "id": plan.stix_id}
+            )
+        if report is not None:
+            submission = add_observables(actor, report, plan.observables)
+            result.updated += 1
+        else:
+            submission = submit_report(
+                actor,
+                title=plan.title,
+                crime_type=plan.crime_type,
+                marking=spec,
+                observables=plan.observables,
+                summary=plan.summary,
+                text=plan.text,
+                external_ref=plan.stix_id,
+            )
+            result.created += 1
+        result.kept += keep(submission.report, plan)
+        refresh(submission.report)
+        result.submissions.append(submission)
     return result
 
 
@@ -213,15 +223,20 @@ def delete_taxii_object(actor: User, rows: QuerySet[TaxiiObject], object_id: str
                 refresh(report)
 
 
-def export_stix(actor: User, reports: Sequence[Report]) -> dict[str, Any]:
-    """A STIX 2.1 bundle of the reports, if the policy lets every one of them out (never TLP:RED, never data
-    whose owner forbade onward dissemination), audited."""
+def check_exportable(actor: User, reports: Sequence[Report]) -> None:
+    """PermissionDenied naming the reports the policy keeps in (TLP:RED, the owner's conditions)."""
     refused = [report.reference for report in reports if not can(actor, "marking.export", report.marking)]
     if refused:
         raise PermissionDenied(
             _("These reports may not be exported (TLP:RED, or the owner's conditions): %(refs)s")
             % {"refs": ", ".join(refused[:20])}
         )
+
+
+def export_stix(actor: User, reports: Sequence[Report]) -> dict[str, Any]:
+    """A STIX 2.1 bundle of the reports, if the policy lets every one of them out (never TLP:RED, never data
+    whose owner forbade onward dissemination), audited."""
+    check_exportable(actor, reports)
     bundle = stix_export.bundle(reports)
     record(
         actor,

@@ -38,12 +38,14 @@ class Plan:
     kept: list[dict[str, Any]] = field(default_factory=list)
 
 
-def invalid_bundle(errors: dict[str, list[str]]) -> InvalidInput:
+def invalid_bundle(errors: dict[str, list[str]], message: str = "", prefix: str = "objects") -> InvalidInput:
     shown = dict(list(errors.items())[:MAX_ERRORS])
+    message = message or _(
+        "The bundle is not valid STIX 2.1 (%(count)d objects with errors); nothing was imported."
+    )
     return InvalidInput(
-        _("The bundle is not valid STIX 2.1 (%(count)d objects with errors); nothing was imported.")
-        % {"count": len(errors)},
-        fields={f"objects.{key}": messages for key, messages in shown.items()},
+        message % {"count": len(errors)},
+        fields={f"{prefix}.{key}": messages for key, messages in shown.items()},
     )
 
 
@@ -60,9 +62,10 @@ def _refs(obj: dict[str, Any]) -> list[str]:
     return found
 
 
-def check_bundle(data: Any) -> dict[str, dict[str, Any]]:
+def check_bundle(data: Any, *, complete: bool = True) -> dict[str, dict[str, Any]]:
     """The bundle's objects by id (the latest version of each), or InvalidInput naming every offending object
-    and what is wrong with it."""
+    and what is wrong with it. A ``complete`` bundle must hold every object its objects refer to; a page
+    pulled from a TAXII collection need not (what it refers to came, or comes, in another page)."""
     if (
         not isinstance(data, dict)
         or data.get("type") != "bundle"
@@ -109,7 +112,7 @@ def check_bundle(data: Any) -> dict[str, dict[str, Any]]:
         seen = objects.get(obj["id"])
         if seen is None or str(obj.get("modified", "")) > str(seen.get("modified", "")):
             objects[obj["id"]] = obj
-    for key, obj in objects.items():
+    for key, obj in objects.items() if complete else ():
         missing = [ref for ref in _refs(obj) if ref not in objects and ref not in tlp.BY_ID]
         if missing:
             errors[key].append(
@@ -178,8 +181,9 @@ def _apply_markings(plan: Plan, report: dict[str, Any], objects: dict[str, dict[
     plan.tlp = tlp.strictest(levels)
 
 
-def plan_bundle(objects: dict[str, dict[str, Any]], name: str) -> list[Plan]:
-    """The Lockstep reports a checked bundle becomes."""
+def plan_bundle(objects: dict[str, dict[str, Any]], name: str, loose_ref: str = "") -> list[Plan]:
+    """The Lockstep reports a checked bundle becomes; objects no report reaches go in one report, whose
+    external reference is ``loose_ref`` when given (a source's pulls all add to one report)."""
     by_target: dict[str, list[str]] = defaultdict(list)
     for key, obj in objects.items():
         if obj["type"] in ("relationship", "sighting"):
@@ -212,7 +216,8 @@ def plan_bundle(objects: dict[str, dict[str, Any]], name: str) -> list[Plan]:
     ]
     if loose:
         plan = Plan(
-            stixmap.lockstep_id("report", *sorted(loose)), (_("Objects of %(name)s") % {"name": name})[:200]
+            loose_ref or stixmap.lockstep_id("report", *sorted(loose)),
+            (_("Objects of %(name)s") % {"name": name})[:200],
         )
         markings = [ref for key in loose for ref in objects[key].get("object_marking_refs") or []]
         _apply_markings(plan, {"object_marking_refs": markings}, objects)

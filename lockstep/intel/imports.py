@@ -114,8 +114,10 @@ def _when(value: Any) -> datetime.datetime | None:
 
 
 class Importer:
-    def __init__(self, actor: User, run: ImportRun, *, tlp: str, audience: str) -> None:
-        self.actor, self.run, self.tlp, self.audience = actor, run, tlp, audience
+    def __init__(
+        self, actor: User, run: ImportRun, *, tlp: str, audience: str, grading: tuple[str, str] = ("F", "6")
+    ) -> None:
+        self.actor, self.run, self.tlp, self.audience, self.grading = actor, run, tlp, audience, grading
         self.reports: dict[str, Report] = {
             report.external_ref: report
             for report in Report.objects.filter(owner=actor.agency, pk__in=run.reports.all())
@@ -139,6 +141,8 @@ class Importer:
                     owner=self.actor.agency,
                     tlp=row.get("tlp") or self.tlp,
                     audience=row.get("audience") or self.audience,
+                    source_reliability=self.grading[0],
+                    info_credibility=self.grading[1],
                 ),
             )
             report = Report.objects.create(
@@ -286,8 +290,12 @@ def import_file(
     audience: str = "members",
     on_progress: Callable[[Progress], None] | None = None,
     stop_after: int | None = None,
+    defaults: dict[str, str] | None = None,
+    grading: tuple[str, str] = ("F", "6"),
 ) -> Progress:
-    """Import ``path`` for the actor's agency. ``stop_after`` (rows) simulates an interruption, for tests."""
+    """Import ``path`` for the actor's agency. ``defaults`` fill fields a row leaves out (a feed without a
+    ``report`` column puts every row in one report); ``stop_after`` (rows) simulates an interruption, for
+    tests."""
     if not is_operational(actor):
         raise PermissionDenied()
     digest = file_digest(path)
@@ -298,7 +306,7 @@ def import_file(
     else:
         progress.resumed_from = progress.rows = int(run.rows_done)
         progress.added, progress.rejected = int(run.added), int(run.rejected)
-    importer = Importer(actor, run, tlp=tlp, audience=audience)
+    importer = Importer(actor, run, tlp=tlp, audience=audience, grading=grading)
     stopped = False
 
     def write(batch: Canonical) -> None:
@@ -311,7 +319,11 @@ def import_file(
         stopped = stop_after is not None and progress.rows >= stop_after
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = itertools.islice(read_rows(handle, path.name, mapping), progress.resumed_from, None)
+        rows: Iterator[dict[str, Any]] = itertools.islice(
+            read_rows(handle, path.name, mapping), progress.resumed_from, None
+        )
+        if defaults:
+            rows = ({**defaults, **{key: value for key, value in row.items() if value}} for row in rows)
         pipelined(_chunks(rows, batch_size, progress.resumed_from), importer.canonicalise, write)
     if stopped:
         return progress

@@ -74,3 +74,14 @@ def read_secret(prompt: str, *, confirm: bool = True) -> str:
     if not value:
         raise CommandError('No password given (pipe it on standard input, e.g. `echo "$PW" | lockstep ...`).')
     return value
+
+
+def pairs(items: list[str]) -> dict[str, str]:
+    """``--map A=B`` options as a dict; a clear error for one without ``=``."""
+    mapping = {}
+    for pair in items:
+        key, _sep, value = pair.partition("=")
+        if not key or not value:
+            raise CommandError(f"--map takes NAME=NAME, not {pair!r}")
+        mapping[key] = value
+    return mapping

@@ -6,10 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lockstep.accounts.services import create_token
 from lockstep.exchange.services import Imported, import_stix
 from lockstep.policy.audience import MarkingSpec
 
 DATA = Path(__file__).parent / "data"
+
+
+def bearer(user: Any) -> dict[str, str]:
+    """Request headers carrying a fresh read-write API token of ``user``."""
+    value = create_token(None, user, name="exchange", scope="read-write", days=1)[1]
+    return {"HTTP_AUTHORIZATION": f"Bearer {value}"}
 
 
 def load(name: str) -> dict[str, Any]:

@@ -8,21 +8,15 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lockstep.accounts.services import create_token
-from lockstep.exchange.tests.helpers import load
+from lockstep.exchange.tests.helpers import bearer, load
 from lockstep.intel.models import Report
 from lockstep.intel.tests.helpers import submit
 
 pytestmark = pytest.mark.django_db
 
 
-def _headers(user: Any) -> dict[str, str]:
-    value = create_token(None, user, name="exchange", scope="read-write", days=1)[1]
-    return {"HTTP_AUTHORIZATION": f"Bearer {value}"}
-
-
 def test_a_bundle_posted_becomes_reports_and_comes_back_as_stix(world: Any, client: Client) -> None:
-    headers = _headers(world.owner)
+    headers = bearer(world.owner)
     response = client.post(
         "/api/v1/exchange/stix?tlp=green",
         json.dumps(load("partner_bundle.json")),
@@ -43,7 +37,7 @@ def test_an_invalid_bundle_gets_the_error_shape_naming_the_objects(world: Any, c
     bundle = load("partner_bundle.json")
     bundle["objects"][4]["pattern"] = "[nonsense"
     response = client.post(
-        "/api/v1/exchange/stix", json.dumps(bundle), content_type="application/json", **_headers(world.owner)
+        "/api/v1/exchange/stix", json.dumps(bundle), content_type="application/json", **bearer(world.owner)
     )
     assert response.status_code == 400
     error = response.json()["error"]
@@ -57,7 +51,7 @@ def test_several_reports_export_as_one_bundle_and_an_invisible_one_is_not_found(
     mine = submit(world.owner, [("domain", "one.example")]).report
     also = submit(world.owner, [("domain", "two.example")]).report
     hidden = submit(world.outsider, [("domain", "three.example")], audience="owner").report
-    headers = _headers(world.owner)
+    headers = bearer(world.owner)
     response = client.post(
         "/api/v1/exchange/stix/export",
         {"references": [mine.reference, also.reference]},
@@ -77,5 +71,5 @@ def test_several_reports_export_as_one_bundle_and_an_invisible_one_is_not_found(
 
 def test_red_reports_are_refused_with_a_reason(world: Any, client: Client) -> None:
     red = submit(world.owner, [("domain", "red.example")], tlp="red", audience="owner").report
-    response = client.get(f"/api/v1/reports/{red.reference}/stix", **_headers(world.owner))
+    response = client.get(f"/api/v1/reports/{red.reference}/stix", **bearer(world.owner))
     assert response.status_code == 403 and red.reference in response.json()["error"]["message"]

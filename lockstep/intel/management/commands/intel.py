@@ -18,7 +18,7 @@ from lockstep.intel.imports import Progress, import_file
 from lockstep.intel.lookup import lookup
 from lockstep.intel.models import Warninglist
 from lockstep.intel.warninglists import reapply, sync_builtin
-from lockstep.lib.commands import LockstepCommand, user_named
+from lockstep.lib.commands import LockstepCommand, pairs, user_named
 
 
 class Command(LockstepCommand):
@@ -85,12 +85,7 @@ class Command(LockstepCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no file {path}")
-        mapping = {}
-        for pair in options["map"]:
-            column, _sep, field = pair.partition("=")
-            if not field:
-                raise CommandError(f"--map takes COLUMN=FIELD, not {pair!r}")
-            mapping[column] = field
+        mapping = pairs(options["map"])
         started = time.monotonic()
         tty = sys.stderr.isatty()
 
