@@ -245,6 +245,18 @@ LOCKSTEP_TAXII_MAX_CONTENT_LENGTH = env_int(
     minimum=1024,
 )
 
+LOCKSTEP_FEEDS_DIR = env_path(
+    "LOCKSTEP_FEEDS_DIR",
+    DATA_DIR / "feeds",
+    "The only directory partner sources may read local files from (MISP feed directories, CSV files).",
+)
+LOCKSTEP_SCHEDULER_SECONDS = env_int(
+    "LOCKSTEP_SCHEDULER_SECONDS",
+    60,
+    "How often `lockstep worker` looks for partner sources due a pull.",
+    minimum=1,
+)
+
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]

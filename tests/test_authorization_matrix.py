@@ -20,6 +20,7 @@ from lockstep.accounts.services import create_token
 from lockstep.alerts.services import notify_user
 from lockstep.directory import services as directory_services
 from lockstep.exchange.models import TaxiiObject, TaxiiStatus
+from lockstep.exchange.source_services import save_source
 from lockstep.exchange.stixmap import NAMESPACE
 from lockstep.intel.models import Hit
 from lockstep.intel.services import request_follow_up
@@ -50,6 +51,7 @@ class Objects:
     indicator: str = ""  # the TAXII indicator of NCB-KE's report, in the members collection
     status_id: str = ""  # a TAXII status of NCB-KE
     pending: str = ""  # the partner's report awaiting GS validation
+    source: str = ""  # NCB-KE's partner source
 
 
 @dataclass
@@ -141,6 +143,14 @@ NOT_OPERATIONAL_403 = {"admin": 403, "gs_admin": 403, "auditor": 403}
 NOT_OPERATIONAL_404 = {"admin": 404, "gs_admin": 404, "auditor": 404}
 KE_OPERATIONAL_ONLY = {**SIGN_IN, "*": 404, "owner": 200, "colleague": 200}
 KE_API = {"*": 404, "owner": 200, "colleague": 200}
+
+
+SOURCE_MANAGERS = {**SIGN_IN, "*": 403, "admin": 200, "gs_admin": 200, "reviewer": 200, "partner": 200}
+OTHER_MANAGERS_404 = {"gs_admin": 404, "reviewer": 404, "partner": 404}
+
+
+def SOURCE(o: Objects) -> dict[str, Any]:
+    return {"name": o.source}
 
 
 def REPORT(o: Objects) -> dict[str, Any]:
@@ -390,6 +400,18 @@ ROWS: list[Row] = [
         {"reason": "m"},
     ),
     op("POST", "/exchange/misp", {"*": 201, **NOT_OPERATIONAL_403}, data=MATRIX_EVENT),
+    page("exchange:import", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page("exchange:import-confirm", "post", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 302}),
+    page(
+        "exchange:export",
+        "get",
+        {**SIGN_IN, "*": 200, "partner": 404, **NOT_OPERATIONAL_404},
+        lambda o: {"reference": o.reference, "format": "misp"},
+    ),
+    page("exchange:sources", "get", SOURCE_MANAGERS),
+    page("exchange:source-new", "get", SOURCE_MANAGERS),
+    page("exchange:source-edit", "get", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404}, SOURCE),
+    page("exchange:source-pull", "post", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404, "admin": 302}, SOURCE),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op("GET", "/reports/{reference}/export", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(
@@ -425,6 +447,10 @@ def objects(world: World) -> Objects:
     indicator = TaxiiObject.objects.get(report=kenya.report, part="indicator").stix_id
     status = TaxiiStatus.objects.create(id=uuid.uuid4(), agency=world.ncb_ke, body={"status": "complete"})
     pending = submit(world.partner, [("domain", "partner-held.net")], audience="everyone").report
+    source = save_source(
+        world.admin,
+        {"name": "ke-feed", "kind": "misp_feed", "url": "https://feed.example/", "run_as": world.owner},
+    )
     return Objects(
         world,
         token.pk,
@@ -436,6 +462,7 @@ def objects(world: World) -> Objects:
         indicator,
         str(status.pk),
         pending.reference,
+        source.name,
     )
 
 

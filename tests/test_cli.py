@@ -323,3 +323,52 @@ def test_exchange_misp_csv_feed_and_lists(node: dict[str, str], tmp_path: Path) 
     assert "parcel-redelivery.top" in listed.stdout.splitlines()
     unknown = run(node, "exchange", "list", "nonsense", "--user", "ke.officer")
     assert unknown.returncode != 0 and "Unknown type nonsense" in unknown.stderr
+
+
+def test_exchange_sources_and_pull_with_progress(node: dict[str, str], tmp_path: Path) -> None:
+    feeds = Path(node["LOCKSTEP_DATA_DIR"]) / "feeds"
+    feeds.mkdir(exist_ok=True)
+    (feeds / "list.txt").write_text("# blocklist\ncli-pulled.top\nsecond-pulled.top\n")
+    added = run(
+        node,
+        "exchange",
+        "add-source",
+        "blocklist",
+        "--kind",
+        "text",
+        "--type",
+        "domain",
+        "--url",
+        str(feeds / "list.txt"),
+        "--user",
+        "ke.admin",
+        "--run-as",
+        "ke.analyst",
+        "--tlp",
+        "green",
+    )
+    assert added.returncode == 0, added.stderr
+    pulled = run(node, "exchange", "pull", "blocklist", "--user", "ke.analyst")
+    assert pulled.returncode == 0, pulled.stderr
+    assert "blocklist: 2 taken, 1 new reports" in pulled.stdout and "taken" in pulled.stderr
+    listed = run(node, "exchange", "sources", "--user", "ke.admin")
+    assert "blocklist  text  enabled  every 60 min  done" in listed.stdout and "2 taken" in listed.stdout
+    outside = run(
+        node,
+        "exchange",
+        "add-source",
+        "passwd",
+        "--kind",
+        "csv",
+        "--url",
+        "/etc/passwd",
+        "--user",
+        "ke.admin",
+        "--run-as",
+        "ke.analyst",
+    )
+    assert outside.returncode == 0
+    failed = run(node, "exchange", "pull", "passwd", "--user", "ke.admin")
+    assert failed.returncode != 0 and "LOCKSTEP_FEEDS_DIR" in failed.stderr
+    worker = run(node, "worker", "--once")
+    assert worker.returncode == 0 and "pulls queued" in worker.stdout

@@ -13,7 +13,7 @@ from ninja import Body, Field, Router, Schema, Status
 from lockstep.accounts.actor import actor_of
 from lockstep.errors import PermissionDenied
 from lockstep.exchange import validation
-from lockstep.exchange.documents import Exported, export_list, export_reports
+from lockstep.exchange.documents import export_list, export_reports
 from lockstep.exchange.misp_services import import_misp
 from lockstep.exchange.services import Imported, export_stix, import_stix
 from lockstep.intel import access
@@ -70,12 +70,6 @@ def _imported(result: Imported) -> Status[ImportOut]:
     )
 
 
-def _document(exported: Exported) -> HttpResponse:
-    response = HttpResponse(exported.content, content_type=exported.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
-
-
 def _bundle_response(bundle: dict[str, Any]) -> HttpResponse:
     return HttpResponse(json.dumps(bundle), content_type=STIX_MEDIA_TYPE)
 
@@ -121,7 +115,7 @@ def import_events(
 )
 def export_one(request: HttpRequest, reference: str, format: str = "stix") -> HttpResponse:
     actor = actor_of(request)
-    return _document(export_reports(actor, [access.get_report_for(actor, reference)], format))
+    return export_reports(actor, [access.get_report_for(actor, reference)], format).as_response()
 
 
 @router.post(
@@ -132,7 +126,7 @@ def export_one(request: HttpRequest, reference: str, format: str = "stix") -> Ht
 def export_many(request: HttpRequest, payload: DocumentExportIn) -> HttpResponse:
     actor = actor_of(request)
     reports = [access.get_report_for(actor, reference) for reference in dict.fromkeys(payload.references)]
-    return _document(export_reports(actor, reports, payload.format, payload.map))
+    return export_reports(actor, reports, payload.format, payload.map).as_response()
 
 
 @router.get(

@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from lockstep.audit.services import record
 from lockstep.directory.models import User
 from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.exchange import tabular
-from lockstep.exchange.misp_services import export_misp, import_misp
-from lockstep.exchange.services import Imported, check_exportable, export_stix, import_stix
+from lockstep.exchange.misp_services import export_misp, import_misp, plan_misp
+from lockstep.exchange.services import Imported, check_exportable, export_stix, import_stix, plan_stix
+from lockstep.exchange.stix_import import Plan
 from lockstep.intel.models import Report
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.rules import is_operational
@@ -37,6 +39,12 @@ class Exported:
     @property
     def media_type(self) -> str:
         return MEDIA_TYPES[self.format]
+
+    def as_response(self) -> HttpResponse:
+        """The file as a download."""
+        response = HttpResponse(self.content, content_type=self.media_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
 
 
 def detect(data: Any) -> str:
@@ -112,3 +120,38 @@ def export_list(actor: User, kind: str) -> list[str]:
     values = list(tabular.list_values(actor, kind))
     record(actor, "exchange.list_exported", None, type=kind, values=len(values))
     return values
+
+
+@dataclass
+class Preview:
+    """One report an import would create or update, with the Marking it would get."""
+
+    plan: Plan
+    marking: MarkingSpec
+    exists: bool  # an earlier import made it: the import adds to it
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for item in self.plan.observables:
+            found[item.kind] = found.get(item.kind, 0) + 1
+        return dict(sorted(found.items()))
+
+
+def preview_document(
+    actor: User, data: Any, *, defaults: MarkingSpec, format: str = "auto", override: bool = False
+) -> list[Preview]:
+    """What ``import_document`` would do, without writing anything (the import page's preview)."""
+    kind = detect(data) if format == "auto" else format
+    if kind == "stix":
+        _count, plans, specs = plan_stix(actor, data, defaults=defaults, override=override)
+    elif kind == "misp":
+        plans, specs, _pieces = plan_misp(actor, data, defaults=defaults, override=override)
+    else:
+        raise InvalidInput(_("Unknown format %(format)s.") % {"format": kind}, fields={"format": [kind]})
+    existing = set(
+        Report.objects.filter(
+            owner=actor.agency, external_ref__in=[plan.stix_id for plan in plans]
+        ).values_list("external_ref", flat=True)
+    )
+    return [Preview(plan, spec, plan.stix_id in existing) for plan, spec in zip(plans, specs, strict=True)]

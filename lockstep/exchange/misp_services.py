@@ -23,6 +23,8 @@ from lockstep.policy.audience import MarkingSpec, check_marking
 from lockstep.policy.models import Community
 from lockstep.policy.rules import is_operational
 
+Pieces = dict[str, list[tuple[str, str, dict[str, Any]]]]  # per plan: (uuid, part, body) kept as sent
+
 
 def _audience(handling: dict[str, Any]) -> None:
     """A sharing group becomes the Lockstep community of that name, else the agencies it names, else the owner
@@ -41,7 +43,7 @@ def _audience(handling: dict[str, Any]) -> None:
     handling |= {"audience": "recipients", "recipients": sorted(codes)} if codes else {"audience": "owner"}
 
 
-def _keeper(pieces: dict[str, list[tuple[str, str, dict[str, Any]]]]) -> Callable[[Report, Plan], int]:
+def _keeper(pieces: Pieces) -> Callable[[Report, Plan], int]:
     def keep(report: Report, plan: Plan) -> int:
         stored = {(row.part, row.uuid): row for row in report.misp_kept.all()}
         fresh = []
@@ -58,16 +60,15 @@ def _keeper(pieces: dict[str, list[tuple[str, str, dict[str, Any]]]]) -> Callabl
     return keep
 
 
-def import_misp(
-    actor: User, data: Any, *, defaults: MarkingSpec, override: bool = False, name: str = "MISP"
-) -> Imported:
-    """Store MISP events (one, a list, or a restSearch answer) as the actor's agency's reports, or refuse all
-    of them with every offending attribute named. An event imported before (same uuid, whether it came as MISP
-    or as STIX) is updated. A partner's reports are held for the General Secretariat's validation."""
+def plan_misp(
+    actor: User, data: Any, *, defaults: MarkingSpec, override: bool = False
+) -> tuple[list[Plan], list[MarkingSpec], Pieces]:
+    """What ``import_misp`` would store (one plan and Marking per event, the pieces kept as sent), or the
+    error it would raise; nothing is written."""
     if not is_operational(actor):
         raise PermissionDenied()
     plans: list[Plan] = []
-    pieces: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    pieces: Pieces = {}
     for event in misp.events_of(data):
         planned = misp.plan_event(event)
         _audience(planned.plan.handling)
@@ -80,6 +81,16 @@ def import_misp(
             check_marking(spec)
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={f"events.{plan.stix_id}": [exc.message]}) from None
+    return plans, specs, pieces
+
+
+def import_misp(
+    actor: User, data: Any, *, defaults: MarkingSpec, override: bool = False, name: str = "MISP"
+) -> Imported:
+    """Store MISP events (one, a list, or a restSearch answer) as the actor's agency's reports, or refuse all
+    of them with every offending attribute named. An event imported before (same uuid, whether it came as MISP
+    or as STIX) is updated. A partner's reports are held for the General Secretariat's validation."""
+    plans, specs, pieces = plan_misp(actor, data, defaults=defaults, override=override)
     with transaction.atomic(), deferred():
         result = store_plans(actor, plans, specs, _keeper(pieces))
         record(

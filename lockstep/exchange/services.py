@@ -116,7 +116,7 @@ def _keep(report: Report, objects: Sequence[dict[str, Any]]) -> int:
     return len(objects)
 
 
-def import_stix(
+def plan_stix(
     actor: User,
     data: Any,
     *,
@@ -126,11 +126,9 @@ def import_stix(
     collection: Collection | None = None,
     complete: bool = True,
     loose_ref: str = "",
-) -> Imported:
-    """Store a STIX 2.1 bundle as the actor's agency's reports, or refuse all of it with every offending
-    object named. A report already imported (same STIX id) is updated: new values added, objects refreshed.
-    Objects added to a TAXII ``collection`` take its audience, whatever the bundle says. A partner's reports are
-    held for the General Secretariat's validation (``exchange.validation``) before anyone else sees them."""
+) -> tuple[int, list[Plan], list[MarkingSpec]]:
+    """What ``import_stix`` would store (object count, one plan and Marking per report), or the error it would
+    raise; nothing is written. The import page shows it as a preview."""
     if not is_operational(actor):
         raise PermissionDenied()
     objects = check_bundle(data, complete=complete)
@@ -149,6 +147,34 @@ def import_stix(
             check_marking(spec)
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={f"objects.{plan.stix_id}": [exc.message]}) from None
+    return len(objects), plans, specs
+
+
+def import_stix(
+    actor: User,
+    data: Any,
+    *,
+    defaults: MarkingSpec,
+    override: bool = False,
+    name: str = "a STIX bundle",
+    collection: Collection | None = None,
+    complete: bool = True,
+    loose_ref: str = "",
+) -> Imported:
+    """Store a STIX 2.1 bundle as the actor's agency's reports, or refuse all of it with every offending
+    object named. A report already imported (same STIX id) is updated: new values added, objects refreshed.
+    Objects added to a TAXII ``collection`` take its audience, whatever the bundle says. A partner's reports are
+    held for the General Secretariat's validation (``exchange.validation``) before anyone else sees them."""
+    count, plans, specs = plan_stix(
+        actor,
+        data,
+        defaults=defaults,
+        override=override,
+        name=name,
+        collection=collection,
+        complete=complete,
+        loose_ref=loose_ref,
+    )
     with transaction.atomic(), deferred():  # one TAXII refresh per report, once its kept objects are stored
         result = store_plans(actor, plans, specs, lambda report, plan: _keep(report, plan.kept))
         record(
@@ -156,7 +182,7 @@ def import_stix(
             "exchange.stix_imported",
             None,
             bundle=str(data.get("id", ""))[:100],
-            objects=len(objects),
+            objects=count,
             reports=[submission.report.reference for submission in result.submissions],
             created=result.created,
             updated=result.updated,

@@ -11,4 +11,11 @@ urlpatterns = [
     path("validation/<str:reference>/", views.pending, name="pending"),
     path("validation/<str:reference>/accept/", views.accept, name="accept"),
     path("validation/<str:reference>/reject/", views.reject, name="reject"),
+    path("import/", views.import_page, name="import"),
+    path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("reports/<str:reference>/export/<str:format>/", views.export_report, name="export"),
+    path("sources/", views.sources, name="sources"),
+    path("sources/new/", views.source_edit, name="source-new"),
+    path("sources/<slug:name>/", views.source_edit, name="source-edit"),
+    path("sources/<slug:name>/pull/", views.source_pull, name="source-pull"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from lockstep.exchange.source_services import can_manage_sources
 from lockstep.exchange.validation import can_validate
 from lockstep.policy.rules import can, is_operational
 
@@ -23,4 +24,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         data["may_admin"] = can(user, "admin.access")
         data["may_use_intel"] = is_operational(user)
         data["may_validate"] = can_validate(user)
+        data["may_manage_sources"] = can_manage_sources(user)
     return data

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -32,13 +35,17 @@ class Command(LockstepCommand):
     help = (
         "Serve Lockstep with gunicorn. Host and port default to LOCKSTEP_HOST and LOCKSTEP_PORT.\n\n"
         "  lockstep serve\n"
-        "  lockstep serve --host 0.0.0.0 --port 8080 --workers 4"
+        "  lockstep serve --host 0.0.0.0 --port 8080 --workers 4\n"
+        "  lockstep serve --no-worker   (background tasks run by a separate `lockstep worker`)"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=settings.LOCKSTEP_HOST)
         parser.add_argument("--port", type=int, default=settings.LOCKSTEP_PORT)
         parser.add_argument("--workers", type=int, default=settings.LOCKSTEP_WORKERS)
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start `lockstep worker` (run it elsewhere)"
+        )
 
     def run(self, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -50,6 +57,10 @@ class Command(LockstepCommand):
             self.stdout.write(
                 "Demo mode: second factor not enforced. Demo logins: `lockstep demo --if-empty`."
             )
+        if not options["no_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "lockstep.cli", "worker"])
+            atexit.register(worker.terminate)
+            self.stdout.write(f"background worker started (pid {worker.pid})")
         _Gunicorn(
             {
                 "bind": f"{options['host']}:{options['port']}",
