@@ -75,7 +75,7 @@ def page(
     method: str,
     expect: dict[str, int],
     kwargs: Callable[[Objects], dict[str, Any]] | None = None,
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | Callable[[Objects], dict[str, Any]] | None = None,
 ) -> Row:
     return Row(
         f"route:{name}",
@@ -407,6 +407,12 @@ ROWS: list[Row] = [
         "get",
         {**SIGN_IN, "*": 200, "partner": 404, **NOT_OPERATIONAL_404},
         lambda o: {"reference": o.reference, "format": "misp"},
+    ),
+    page(
+        "exchange:export-many",
+        "post",
+        {**SIGN_IN, "*": 200, "partner": 404, **NOT_OPERATIONAL_404},
+        data=lambda o: {"references": [o.reference], "format": "csv"},
     ),
     page("exchange:sources", "get", SOURCE_MANAGERS),
     page("exchange:source-new", "get", SOURCE_MANAGERS),

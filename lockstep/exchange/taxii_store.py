@@ -182,6 +182,33 @@ def _insert(
                 )
             ]
             cursor.executemany(sql, params)
+    _note_growth(len(fresh))
+
+
+# PostgreSQL plans a page by the table's statistics. Right after a large import they still describe a small
+# table, and it sorts the whole collection instead of walking the page index (measured: 475 ms a page at
+# 100,000 objects, 11 ms once analysed). Autovacuum analyses too late for a client reading right after an
+# import, so the table is analysed once it has grown by a tenth since the statistics were taken.
+_grown = 0
+
+
+def _note_growth(inserted: int) -> None:
+    global _grown
+    _grown += inserted
+    if connection.vendor != "postgresql" or _grown < 1000:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [TaxiiObject._meta.db_table])
+        found = cursor.fetchone()
+    known = max(float(found[0]) if found else 0.0, 0.0)
+    if _grown >= max(1000.0, known / 10):
+        _grown = 0
+        transaction.on_commit(_analyse)
+
+
+def _analyse() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TaxiiObject._meta.db_table}")
 
 
 # --- reading ---------------------------------------------------------------------------------------------

@@ -240,6 +240,18 @@ def export_report(request: HttpRequest, reference: str, format: str) -> HttpResp
 
 
 @login_required
+@require_POST
+def export_many(request: HttpRequest) -> HttpResponse:
+    """Several reports as one file: what a lookup found, or a page of the report list."""
+    actor = actor_of(request)
+    references = list(dict.fromkeys(request.POST.getlist("references")))[:1000]
+    if not references:
+        raise InvalidInput(_("Choose the reports to export."), fields={"references": []})
+    reports = [access.get_report_for(actor, reference) for reference in references]
+    return export_reports(actor, reports, request.POST.get("format", "stix")).as_response()
+
+
+@login_required
 def sources(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     rows = sources_for(actor).prefetch_related("pulls")

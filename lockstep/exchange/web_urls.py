@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/confirm/", views.import_confirm, name="import-confirm"),
     path("reports/<str:reference>/export/<str:format>/", views.export_report, name="export"),
+    path("export/", views.export_many, name="export-many"),
     path("sources/", views.sources, name="sources"),
     path("sources/new/", views.source_edit, name="source-new"),
     path("sources/<slug:name>/", views.source_edit, name="source-edit"),

@@ -49,7 +49,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     if request.GET.get("mine") == "1":
         rows = rows.filter(owner=actor.agency)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "intel/reports.html", {"page": page, "mine": request.GET.get("mine") == "1"})
+    references = [report.reference for report in page if report.marking.tlp != "red"]
+    context = {"page": page, "mine": request.GET.get("mine") == "1", "references": references}
+    return render(request, "intel/reports.html", context)
 
 
 @login_required
@@ -316,6 +318,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             answers = run_lookup(actor_of(request), form.queries())
         except InvalidInput as exc:
             add_errors(form, exc)
+    found = [m.reference for a in answers or [] for m in a.matches if m.visible and m.tlp != "red"]
     return render(
-        request, "intel/lookup.html", {"form": form, "answers": answers}, status=400 if form.errors else 200
+        request,
+        "intel/lookup.html",
+        {"form": form, "answers": answers, "references": list(dict.fromkeys(found))},
+        status=400 if form.errors else 200,
     )

@@ -101,3 +101,19 @@ def test_an_agency_admin_adds_a_source_and_queues_a_pull(world: Any) -> None:
         "/exchange/sources/new/", {"name": "bad", "kind": "text", "url": "", "run_as": world.owner.pk}
     )
     assert refused.status_code == 200 and not Source.objects.filter(name="bad").exists()
+
+
+def test_a_lookup_result_and_a_page_of_reports_export_as_one_file(world: Any) -> None:
+    first = submit(world.owner, [("domain", "looked-up.top")]).report
+    second = submit(world.outsider, [("domain", "looked-up.top")]).report
+    client = verified_client(Client(), world.owner)
+    found = client.post("/intel/lookup/", {"values": "looked-up.top"}).content.decode()
+    assert 'id="export-many"' in found and second.reference in found
+    listing = client.get("/intel/reports/").content.decode()
+    assert f'name="references" value="{first.reference}"' in listing
+    exported = client.post(
+        "/exchange/export/", {"references": [first.reference, second.reference], "format": "misp"}
+    )
+    assert exported.status_code == 200
+    events = exported.json()
+    assert {event["Event"]["info"] for event in events} == {first.title, second.title} or len(events) == 2
