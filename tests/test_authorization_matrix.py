@@ -418,6 +418,7 @@ ROWS: list[Row] = [
     page("exchange:source-new", "get", SOURCE_MANAGERS),
     page("exchange:source-edit", "get", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404}, SOURCE),
     page("exchange:source-pull", "post", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404, "admin": 302}, SOURCE),
+    page("exchange:source-delete", "post", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404, "admin": 302}, SOURCE),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op("GET", "/reports/{reference}/export", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(

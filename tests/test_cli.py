@@ -79,6 +79,8 @@ def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
             "intel_report",
             "intel_observable",
             "intel_hit",
+            "exchange_source",
+            "exchange_sourcepull",
         )
         return tuple(int(query(node, f"SELECT count(*) FROM {table}")[0][0]) for table in tables)  # type: ignore[call-overload]
 
@@ -88,6 +90,8 @@ def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
     assert counts() == before
     assert before[0] >= 19 + 4 + 3 + 1  # NCBs, national units and regional body, partners, GS
     assert before[3] >= 40 and before[5] > 0  # reports from the agencies, overlapping: hits on first sign-in
+    pulled = query(node, "SELECT status, taken FROM exchange_sourcepull")
+    assert before[6] == 1 and [tuple(row) for row in pulled] == [("done", 2)]  # the partner feed, pulled once
     assert "not loaded again" in run(node, "demo", "--if-empty").stdout
 
 
@@ -319,6 +323,10 @@ def test_exchange_misp_csv_feed_and_lists(node: dict[str, str], tmp_path: Path) 
     feed = tmp_path / "feed"
     written = run(node, "exchange", "misp-feed", str(feed), "--user", "ke.officer")
     assert written.returncode == 0 and (feed / "manifest.json").exists() and (feed / "hashes.csv").exists()
+    events = len(json.loads((feed / "manifest.json").read_text()))
+    taken = run(node, "exchange", "import", str(feed), "--user", "gh.officer")  # a feed directory, at once
+    assert taken.returncode == 0, taken.stderr
+    assert f"{events} reports created, 0 updated" in taken.stdout
     listed = run(node, "exchange", "list", "domain", "--user", "ke.officer")
     assert "parcel-redelivery.top" in listed.stdout.splitlines()
     unknown = run(node, "exchange", "list", "nonsense", "--user", "ke.officer")
@@ -372,3 +380,8 @@ def test_exchange_sources_and_pull_with_progress(node: dict[str, str], tmp_path:
     assert failed.returncode != 0 and "LOCKSTEP_FEEDS_DIR" in failed.stderr
     worker = run(node, "worker", "--once")
     assert worker.returncode == 0 and "pulls queued" in worker.stdout
+    removed = run(node, "exchange", "remove-source", "passwd", "--user", "ke.admin")
+    assert (
+        removed.returncode == 0
+        and "passwd" not in run(node, "exchange", "sources", "--user", "ke.admin").stdout
+    )

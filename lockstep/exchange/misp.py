@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -150,8 +151,9 @@ def _tag_parts(name: str) -> tuple[str, str]:
     return key.strip().lower(), value.strip()
 
 
-def _chains() -> set[str]:
-    return {"btc", "eth", "trx", "xmr", *wallets.chains()}
+@functools.cache  # the chains file is read once
+def _chains() -> frozenset[str]:
+    return frozenset({"btc", "eth", "trx", "xmr", *wallets.chains()})
 
 
 def _ip_kind(value: str) -> str:
@@ -162,18 +164,24 @@ def _tags(container: dict[str, Any]) -> list[str]:
     return [str(tag.get("name", "")) for tag in container.get("Tag") or [] if isinstance(tag, dict)]
 
 
-def attribute_kind(attribute: dict[str, Any], relation: str = "", symbol: str = "") -> tuple[str, str] | None:
-    """The (Lockstep type, value) a MISP attribute maps to, or None when Lockstep has no type for it."""
+def attribute_values(
+    attribute: dict[str, Any], relation: str = "", symbol: str = ""
+) -> list[tuple[str, str]]:
+    """The (Lockstep type, value) pairs a MISP attribute maps to: none when Lockstep has no type for it, two
+    for a ``domain|ip``."""
     misp_type, value = str(attribute.get("type", "")), str(attribute.get("value", ""))
     for name in _tags(attribute):
         key, tagged = _tag_parts(name)
         if key == TAG_TYPE:
-            return tagged, value
+            return [(tagged, value)]
+    if misp_type == "domain|ip":
+        domain, _sep, address = value.partition("|")
+        return [("domain", domain), (_ip_kind(address), address)] if domain and address else []
     if misp_type in COMPOSITE:
         part, kind = COMPOSITE[misp_type]
         pieces = value.split("|")
         if len(pieces) != 2:
-            return None
+            return []
         value = pieces[part]
     elif misp_type == "text" and relation in RELATION_KIND:
         kind = RELATION_KIND[relation]
@@ -182,12 +190,12 @@ def attribute_kind(attribute: dict[str, Any], relation: str = "", symbol: str = 
     else:
         kind = TYPE_KIND.get(misp_type, "")
         if not kind:
-            return None
+            return []
     if kind == "ip":
         kind = _ip_kind(value)
     if kind == "handle" and ":" not in value:
         value = f"x:{value}"
-    return kind, value
+    return [(kind, value)]
 
 
 def _when(value: Any) -> datetime.datetime | None:
@@ -349,9 +357,9 @@ def plan_event(event: dict[str, Any]) -> EventPlan:
             texts.append(f"## {report.get('name', '')}\n\n{report.get('content', '')}")
 
     def take(attribute: dict[str, Any], where: str, relation: str = "", symbol: str = "") -> None:
-        mapped = attribute_kind(attribute, relation, symbol)
+        mapped = attribute_values(attribute, relation, symbol)
         label = f"{where}.{attribute.get('uuid', '')}"
-        if mapped is None:
+        if not mapped:
             shown = ", ".join(_tags(attribute))
             unmapped.append(
                 f"- {attribute.get('category', '')}/{attribute.get('type', '')}: {attribute.get('value', '')}"
@@ -362,23 +370,16 @@ def plan_event(event: dict[str, Any]) -> EventPlan:
         composite = str(attribute.get("value", "")).split("|")
         extra = composite[0] if str(attribute.get("type", "")).startswith("filename|") else ""
         port = composite[1] if str(attribute.get("type", "")).endswith("|port") and len(composite) > 1 else ""
-        kind, value = mapped
-        plan.observables.append(
-            Submitted(
-                kind,
-                value,
-                _context(
-                    where if where != event_uuid else "",
-                    extra,
-                    f"port {port}" if port else "",
-                    str(attribute.get("comment", "")),
-                    sightings,
-                ),
-                first,
-                last,
-            )
+        context = _context(
+            where if where != event_uuid else "",
+            extra,
+            f"port {port}" if port else "",
+            str(attribute.get("comment", "")),
+            sightings,
         )
-        plan.sources.append(label)
+        for kind, value in mapped:
+            plan.observables.append(Submitted(kind, value, context, first, last))
+            plan.sources.append(label)
 
     for attribute in event.get("Attribute") or []:
         take(attribute, event_uuid)

@@ -92,14 +92,17 @@ def _attribute(report_uuid: str, observable: Observable) -> dict[str, Any]:
     return body
 
 
-def _pair(attribute: dict[str, Any], country: str | None, relation: str = "", symbol: str = "") -> Any:
-    mapped = misp.attribute_kind(attribute, relation, symbol)
-    if mapped is None:
-        return None
-    try:
-        return mapped[0], canonical(mapped[0], mapped[1], country=country)
-    except InvalidValue:
-        return None
+def _pairs(
+    attribute: dict[str, Any], country: str | None, relation: str = "", symbol: str = ""
+) -> set[tuple[str, str]] | None:
+    """The canonical values a kept attribute stands for; None when it stands for none (it always stays)."""
+    found = set()
+    for kind, raw in misp.attribute_values(attribute, relation, symbol):
+        try:
+            found.add((kind, canonical(kind, raw, country=country)))
+        except InvalidValue:
+            continue
+    return found or None
 
 
 def event(report: Report) -> dict[str, Any]:
@@ -115,10 +118,12 @@ def event(report: Report) -> dict[str, Any]:
     objects: list[dict[str, Any]] = []
     for (part, _key), body in kept.items():
         if part == "attribute":
-            pair = _pair(body, country)
-            if pair is None or pair in present:
+            pairs = _pairs(body, country)
+            if (
+                pairs is None or pairs <= present.keys()
+            ):  # a value removed in Lockstep takes its attribute out
                 attributes.append(body)
-                covered.add(pair)
+                covered |= pairs or set()
         elif part == "object":
             members = body.get("Attribute") or []
             symbol = next(
@@ -126,10 +131,10 @@ def event(report: Report) -> dict[str, Any]:
             )
             staying = []
             for attribute in members:
-                pair = _pair(attribute, country, str(attribute.get("object_relation", "")), symbol)
-                if pair is None or pair in present:
+                pairs = _pairs(attribute, country, str(attribute.get("object_relation", "")), symbol)
+                if pairs is None or pairs <= present.keys():
                     staying.append(attribute)
-                    covered.add(pair)
+                    covered |= pairs or set()
             if staying:
                 objects.append({**body, "Attribute": staying})
     attributes += [_attribute(report_uuid, row) for pair, row in present.items() if pair not in covered]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lockstep.audit.services import record
 from lockstep.directory.models import Agency, User
@@ -135,3 +136,33 @@ def write_feed(actor: User, reports: Sequence[Report], directory: Path) -> int:
         events=len(manifest),
     )
     return len(manifest)
+
+
+def import_feed(actor: User, directory: Path, *, defaults: MarkingSpec, override: bool = False) -> Imported:
+    """Every event of a MISP feed directory (its ``manifest.json``), oldest first, each event all or nothing;
+    an event that fails stops the import with what came before it stored."""
+    manifest_path = directory / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidInput(
+            _("%(path)s is not a MISP feed manifest: %(error)s") % {"path": manifest_path, "error": exc},
+            fields={"file": [str(manifest_path)]},
+        ) from None
+    if not isinstance(manifest, dict):
+        raise InvalidInput(_("manifest.json is not an object of events."))
+    total = Imported([])
+    for key in sorted(manifest, key=lambda key: int((manifest[key] or {}).get("timestamp") or 0)):
+        try:
+            data = json.loads((directory / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InvalidInput(
+                _("Event %(uuid)s of the feed cannot be read: %(error)s") % {"uuid": key, "error": exc},
+                fields={f"events.{key}": [str(exc)]},
+            ) from None
+        result = import_misp(actor, data, defaults=defaults, override=override, name=str(directory))
+        total.submissions += result.submissions
+        total.created += result.created
+        total.updated += result.updated
+        total.kept += result.kept
+    return total

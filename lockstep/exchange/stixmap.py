@@ -9,6 +9,7 @@ is the block.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 import uuid
@@ -223,6 +224,11 @@ def from_pattern(text: str) -> list[tuple[str, str]]:
     Comparisons on one object inside one bracket (``AND``) that together make a Lockstep value (a handle, a
     wallet, a bank account) are joined; comparisons Lockstep has no type for are ignored.
     """
+    return list(_pattern_pairs(text))
+
+
+@functools.lru_cache(maxsize=65536)  # an import reads each pattern when planning and again when publishing
+def _pattern_pairs(text: str) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
     brackets = _brackets(text)
     for bracket in [part for whole in brackets for part in _OR.split(whole)]:
@@ -245,4 +251,4 @@ def from_pattern(text: str) -> list[tuple[str, str]]:
             )
         for obj in grouped.values():
             pairs += from_object(obj)
-    return pairs
+    return tuple(pairs)

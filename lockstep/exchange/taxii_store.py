@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lockstep.directory.models import User
@@ -252,7 +252,15 @@ def page(rows: QuerySet[TaxiiObject], limit: int, after: tuple[datetime.datetime
     if after is not None:
         when, pk = after
         rows = rows.filter(Q(date_added__gt=when) | Q(date_added=when, pk__gt=pk))
-    found = list(rows.select_related("report__owner", "report__marking", "observable", "kept")[: limit + 1])
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A page is at most a thousand rows read along an index: starting parallel workers for it cost
+            # more than the query (measured: 20 ms a page with them, 10 ms without).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # A page's rows mostly share a few reports: those are read once each, not joined onto every row.
+        reports = Prefetch("report", queryset=Report.objects.select_related("owner", "marking"))
+        found = list(rows.select_related("observable", "kept").prefetch_related(reports)[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     return Page(found, more, encode_cursor(found[-1]) if more and found else None)

@@ -26,7 +26,13 @@ from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.exchange import validation
 from lockstep.exchange.documents import export_reports, import_document, parse_json, preview_document
 from lockstep.exchange.forms import AcceptForm, ImportForm, RejectForm, SourceForm
-from lockstep.exchange.source_services import get_source_for, queue_pull, save_source, sources_for
+from lockstep.exchange.source_services import (
+    delete_source,
+    get_source_for,
+    queue_pull,
+    save_source,
+    sources_for,
+)
 from lockstep.intel import access
 from lockstep.intel.imports import FIELDS, import_file, read_rows
 from lockstep.lib.commands import describe
@@ -281,6 +287,15 @@ def source_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
             messages.success(request, _("Source %(name)s saved.") % {"name": saved.name})
             return redirect("exchange:sources")
     return render(request, "exchange/source_form.html", {"form": form, "source": source})
+
+
+@login_required
+@require_POST
+def source_delete(request: HttpRequest, name: str) -> HttpResponse:
+    actor = actor_of(request)
+    delete_source(actor, get_source_for(actor, name))
+    messages.success(request, _("Source %(name)s removed; what it brought stays.") % {"name": name})
+    return redirect("exchange:sources")
 
 
 @login_required

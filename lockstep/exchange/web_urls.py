@@ -19,4 +19,5 @@ urlpatterns = [
     path("sources/new/", views.source_edit, name="source-new"),
     path("sources/<slug:name>/", views.source_edit, name="source-edit"),
     path("sources/<slug:name>/pull/", views.source_pull, name="source-pull"),
+    path("sources/<slug:name>/delete/", views.source_delete, name="source-delete"),
 ]

@@ -65,11 +65,22 @@ def _values(report: Report) -> set[tuple[str, str]]:
     return {(row.kind, row.value) for row in report.observables.all()}
 
 
-def test_the_real_world_shaped_event_imports_as_its_golden_file_says(world: Any) -> None:
-    imported = misp_as(world.owner, load("misp_event.json"))
-    expected = json.loads((DATA / "misp_event.expected.json").read_text())
+@pytest.mark.parametrize(("name", "kept"), [("misp_event", 15), ("misp_event_ransomware", 12)])
+def test_real_world_shaped_events_import_as_their_golden_files_say(world: Any, name: str, kept: int) -> None:
+    imported = misp_as(world.owner, load(f"{name}.json"))
+    expected = json.loads((DATA / f"{name}.expected.json").read_text())
     assert describe(imported.submissions[0].report) == expected
-    assert imported.created == 1 and imported.kept == 15
+    assert imported.created == 1 and imported.kept == kept
+
+
+def test_a_sharing_group_naming_agencies_becomes_named_recipients(world: Any) -> None:
+    report = misp_as(world.owner, load("misp_event_ransomware.json")).submissions[0].report
+    assert report.marking.audience == "recipients"
+    assert list(report.marking.recipients.all()) == [world.ncb_ng]  # "Unknown Org" matches no agency
+    event = export_misp(world.owner, [report])[0]["Event"]
+    domain_ip = next(a for a in event["Attribute"] if a["type"] == "domain|ip")
+    assert domain_ip["value"] == "lockbit-negotiate.top|192.0.2.10"  # one attribute, two values, kept whole
+    assert {o["name"] for o in event["Object"]} == {"phone", "x509"}
 
 
 def test_export_gives_misp_back_every_attribute_object_and_tag_it_sent(world: Any) -> None:

@@ -97,6 +97,8 @@ def test_an_agency_admin_adds_a_source_and_queues_a_pull(world: Any) -> None:
     assert SourcePull.objects.filter(source=source, status="queued").count() == 1
     client.post("/exchange/sources/cert-list/pull/")  # already queued: not twice
     assert SourcePull.objects.filter(source=source).count() == 1
+    client.post("/exchange/sources/cert-list/delete/")
+    assert not Source.objects.filter(name="cert-list").exists()
     refused = client.post(
         "/exchange/sources/new/", {"name": "bad", "kind": "text", "url": "", "run_as": world.owner.pk}
     )

@@ -12,10 +12,17 @@ from django.core.management.base import CommandError, CommandParser
 from lockstep.directory.models import User
 from lockstep.errors import NotFound
 from lockstep.exchange.documents import FORMATS, export_list, export_reports, import_document, parse_json
-from lockstep.exchange.misp_services import write_feed
+from lockstep.exchange.misp_services import import_feed, write_feed
 from lockstep.exchange.models import PullStatus, SourceKind
 from lockstep.exchange.pulling import Progress
-from lockstep.exchange.source_services import get_source_for, pull_source, save_source, sources_for
+from lockstep.exchange.services import Imported
+from lockstep.exchange.source_services import (
+    delete_source,
+    get_source_for,
+    pull_source,
+    save_source,
+    sources_for,
+)
 from lockstep.intel import access
 from lockstep.intel.imports import import_file
 from lockstep.intel.models import Report
@@ -115,6 +122,9 @@ class Command(LockstepCommand):
         adding.add_argument("--disabled", action="store_true", help="pull only when asked")
         listing_sources = sub.add_parser("sources", help="the agency's sources and how their pulls went")
         listing_sources.add_argument("--user", required=True)
+        removing = sub.add_parser("remove-source", help="delete a partner source (what it brought stays)")
+        removing.add_argument("name")
+        removing.add_argument("--user", required=True)
         pulling = sub.add_parser("pull", help="pull one source now, with a progress display")
         pulling.add_argument("name")
         pulling.add_argument("--user", required=True)
@@ -124,9 +134,13 @@ class Command(LockstepCommand):
 
     def do_import(self, **options: Any) -> None:
         path: Path = options["file"]
+        user = user_named(options["user"])
+        defaults = MarkingSpec(owner=user.agency, tlp=options["tlp"], audience=options["audience"])
+        if path.is_dir():
+            self._report(import_feed(user, path, defaults=defaults, override=options["override"]))
+            return
         if str(path) != "-" and not path.is_file():
             raise CommandError(f"no file {path}")
-        user = user_named(options["user"])
         if options["format"] == "csv" or (
             options["format"] == "auto" and path.suffix.lower() in CSV_SUFFIXES
         ):
@@ -139,7 +153,6 @@ class Command(LockstepCommand):
             )
             return
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
-        defaults = MarkingSpec(owner=user.agency, tlp=options["tlp"], audience=options["audience"])
         result = import_document(
             user,
             parse_json(text),
@@ -148,6 +161,9 @@ class Command(LockstepCommand):
             override=options["override"],
             name=path.name,
         )
+        self._report(result)
+
+    def _report(self, result: Imported) -> None:
         for item in result.submissions:
             self.stdout.write(
                 f"{item.report.reference}  {item.added:,} values added, {item.hits:,} hits  {item.report.title}"
@@ -224,6 +240,11 @@ class Command(LockstepCommand):
                 f"{source.name}  {source.kind}  {'enabled' if source.enabled else 'disabled'}  every "
                 f"{source.every_minutes} min  {state}  {source.objects_taken:,} taken{error}"
             )
+
+    def do_remove_source(self, **options: Any) -> None:
+        user = user_named(options["user"])
+        delete_source(user, get_source_for(user, options["name"]))
+        self.stdout.write(f"source {options['name']} removed")
 
     def do_pull(self, **options: Any) -> None:
         source = get_source_for(user_named(options["user"]), options["name"])

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from lockstep.directory.demo import DEMO_PASSWORD, load_directory
 from lockstep.directory.models import User
+from lockstep.exchange.demo import load_exchange
 from lockstep.intel.demo import load_intel
 from lockstep.lib.commands import LockstepCommand
 
@@ -43,9 +44,11 @@ class Command(LockstepCommand):
             with transaction.atomic():
                 users = load_directory()
             stored, hits = load_intel(per_report=max(1, options["observables_per_report"]))
+            pulled = load_exchange()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo scenario loaded: {len(users)} demo users, {stored:,} observables, {hits:,} hits."
+                    f"Demo scenario loaded: {len(users)} demo users, {stored:,} observables, {hits:,} hits, "
+                    f"{pulled} events pulled from a partner's MISP feed."
                 )
             )
         self.print_logins()
