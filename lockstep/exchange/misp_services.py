@@ -44,9 +44,9 @@ def _audience(handling: dict[str, Any]) -> None:
     handling |= {"audience": "recipients", "recipients": sorted(codes)} if codes else {"audience": "owner"}
 
 
-def _keeper(pieces: Pieces) -> Callable[[Report, Plan], int]:
-    def keep(report: Report, plan: Plan) -> int:
-        stored = {(row.part, row.uuid): row for row in report.misp_kept.all()}
+def _keeper(pieces: Pieces) -> Callable[[Report, Plan, bool], int]:
+    def keep(report: Report, plan: Plan, new: bool) -> int:
+        stored = {} if new else {(row.part, row.uuid): row for row in report.misp_kept.all()}
         fresh = []
         for key, part, body in pieces[plan.stix_id]:
             row = stored.get((part, key))

@@ -102,8 +102,8 @@ def check_values(actor: User, plans: list[Plan], prefix: str = "objects") -> Non
         )
 
 
-def _keep(report: Report, objects: Sequence[dict[str, Any]]) -> int:
-    stored = {row.stix_id: row for row in report.stix_objects.all()}
+def _keep(report: Report, objects: Sequence[dict[str, Any]], *, new: bool = False) -> int:
+    stored = {} if new else {row.stix_id: row for row in report.stix_objects.all()}
     fresh = []
     for obj in objects:
         row = stored.get(obj["id"])
@@ -176,7 +176,7 @@ def import_stix(
         loose_ref=loose_ref,
     )
     with transaction.atomic(), deferred():  # one TAXII refresh per report, once its kept objects are stored
-        result = store_plans(actor, plans, specs, lambda report, plan: _keep(report, plan.kept))
+        result = store_plans(actor, plans, specs, lambda report, plan, new: _keep(report, plan.kept, new=new))
         record(
             actor,
             "exchange.stix_imported",
@@ -191,10 +191,13 @@ def import_stix(
 
 
 def store_plans(
-    actor: User, plans: Sequence[Plan], specs: Sequence[MarkingSpec], keep: Callable[[Report, Plan], int]
+    actor: User,
+    plans: Sequence[Plan],
+    specs: Sequence[MarkingSpec],
+    keep: Callable[[Report, Plan, bool], int],
 ) -> Imported:
     """Create or update (same external reference) one report per plan, in the caller's transaction; ``keep``
-    stores what the format brought beside the values."""
+    stores what the format brought beside the values (told whether the report is new)."""
     result = Imported([])
     for plan, spec in zip(plans, specs, strict=True):
         report = Report.objects.filter(owner=actor.agency, external_ref=plan.stix_id).first()
@@ -218,7 +221,7 @@ def store_plans(
                 external_ref=plan.stix_id,
             )
             result.created += 1
-        result.kept += keep(submission.report, plan)
+        result.kept += keep(submission.report, plan, report is None)
         refresh(submission.report)
         result.submissions.append(submission)
     return result

@@ -48,6 +48,8 @@ def _shared(collection: str, objects: Iterable[dict[str, Any]], now: datetime.da
         for key, obj in wanted.items()
         if key not in present
     ]
+    if not rows:
+        return
     start = _first_date(collection, now)
     for index, row in enumerate(rows):
         row.date_added = start + index * STEP
@@ -58,8 +60,9 @@ def _first_date(collection: str, now: datetime.datetime) -> datetime.datetime:
     """Where the next new rows' dates added start: each row gets its own, one microsecond apart and after every
     earlier one in the collection, so that a client polling with ``added_after`` (the last date added it saw)
     misses nothing."""
-    latest = TaxiiObject.objects.filter(collection=collection).order_by("-date_added").first()
-    return max(now, latest.date_added + STEP) if latest else now
+    rows = TaxiiObject.objects.filter(collection=collection).order_by("-date_added")
+    latest = rows.values_list("date_added", flat=True).first()
+    return max(now, latest + STEP) if latest else now
 
 
 def taxii_time(when: datetime.datetime) -> str:
@@ -99,6 +102,8 @@ def refresh(report: Report) -> None:
         now = timezone.now()
         collection = key_for(marking)
         view = stix_export.ReportView(report)
+        kept_rows = list(report.stix_objects.all())
+        view.__dict__["kept"] = {row.stix_id: row.body for row in kept_rows}  # read once, for both uses
         created = _as_rendered(report.created_at)
         # (stix id, part) -> (type, version, observable id, kept id)
         wanted: dict[tuple[str, str], tuple[str, datetime.datetime, int | None, int | None]] = {}
@@ -113,7 +118,7 @@ def refresh(report: Report) -> None:
             found = view.generated(kind, value)
             if found is not None:
                 wanted[(found[1], found[0])] = (found[0], created, pk, None)
-        for kept in report.stix_objects.all():
+        for kept in kept_rows:
             if kept.stix_id != view.stix_id:
                 when = parse_time(kept.body.get("modified") or kept.body.get("created")) or report.created_at
                 wanted[(kept.stix_id, "kept")] = (kept.stix_type, _as_rendered(when), None, kept.pk)
@@ -146,24 +151,30 @@ def _as_rendered(when: datetime.datetime) -> datetime.datetime:
     return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
+CHUNK = 500  # 11 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535
+
+
 def _insert(
     collection: str,
     report: Report,
     fresh: list[tuple[tuple[str, str], tuple[str, datetime.datetime, int | None, int | None]]],
     now: datetime.datetime,
 ) -> None:
-    """New rows in one executemany per 5,000 (no model instances: a report may hold a million values)."""
+    """New rows in one multi-row INSERT per ``CHUNK`` (no model instances: a report may hold a million
+    values)."""
     start = _first_date(collection, now)
     ops = connection.ops
     table = TaxiiObject._meta.db_table
     columns = "collection, report_id, marking_id, observable_id, kept_id, part, stix_id, stix_type, "
     columns += "spec_version, version, date_added"
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 11)})"
+    row_sql = f"({', '.join(['%s'] * 11)})"
     adapted: dict[datetime.datetime, Any] = {}  # most rows share the report's date as their version
     with connection.cursor() as cursor:
-        for chunk in range(0, len(fresh), 5000):
-            params = [
-                (
+        for chunk in range(0, len(fresh), CHUNK):
+            params: list[Any] = []
+            batch = fresh[chunk : chunk + CHUNK]
+            for index, ((stix_id, part), (stix_type, version, observable_id, kept_id)) in enumerate(batch):
+                params += (
                     collection,
                     report.pk,
                     report.marking_id,
@@ -177,11 +188,14 @@ def _insert(
                     or adapted.setdefault(version, ops.adapt_datetimefield_value(version)),
                     ops.adapt_datetimefield_value(start + (chunk + index) * STEP),
                 )
-                for index, ((stix_id, part), (stix_type, version, observable_id, kept_id)) in enumerate(
-                    fresh[chunk : chunk + 5000]
-                )
-            ]
-            cursor.executemany(sql, params)
+            if (
+                connection.vendor == "postgresql"
+            ):  # psycopg pipelines executemany; one row's SQL is parsed once
+                rows = [params[at : at + 11] for at in range(0, len(params), 11)]
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_sql}", rows)
+            else:  # SQLite: a statement per chunk costs less than a statement per row
+                values = ", ".join([row_sql] * len(batch))
+                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
     _note_growth(len(fresh))
 
 
