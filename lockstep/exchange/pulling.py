@@ -23,10 +23,12 @@ from lockstep.exchange.misp_services import import_misp
 from lockstep.exchange.models import Source, SourceKind
 from lockstep.exchange.services import Imported, import_stix
 from lockstep.intel.imports import import_file
+from lockstep.lib.fetching import FetchError, fetch_url
 from lockstep.lib.sealing import unseal
 from lockstep.policy.audience import MarkingSpec
 
 TIMEOUT = 60
+MAX_FEED_FILE = 1 << 30  # a feed file (a CSV of millions of rows) is read whole, up to 1 GiB
 TAXII_PAGE = 500
 MISP_PAGE = 50
 
@@ -74,13 +76,9 @@ def fetch(source: Source, name: str = "") -> bytes:
     auth = (source.username, secret) if source.username else None
     headers = {"Authorization": secret} if secret and not source.username else {}
     try:
-        response = requests.get(url, auth=auth, headers=headers, timeout=TIMEOUT)
-        response.raise_for_status()
-    except requests.RequestException as exc:
-        raise SourceError(
-            _("%(url)s: %(error)s") % {"url": url, "error": exc}, fields={"url": [url]}
-        ) from None
-    return response.content
+        return fetch_url(url, limit=MAX_FEED_FILE, auth=auth, headers=headers)
+    except FetchError as exc:
+        raise SourceError(str(exc), fields={"url": [url]}) from None
 
 
 def _json(content: bytes, what: str) -> Any:

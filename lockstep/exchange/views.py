@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +35,7 @@ from lockstep.exchange.source_services import (
 from lockstep.intel import access
 from lockstep.intel.imports import FIELDS, import_file, read_rows
 from lockstep.lib.commands import describe
+from lockstep.lib.fetching import FetchError, fetch_url
 from lockstep.policy.audience import MarkingSpec
 from lockstep.policy.rules import is_operational
 
@@ -125,13 +125,10 @@ def _read_upload(form: ImportForm) -> tuple[bytes, str]:
         return upload.read(), upload.name
     url = form.cleaned_data["url"]
     try:
-        response = requests.get(url, timeout=60)
-        response.raise_for_status()
-    except requests.RequestException as exc:
-        raise InvalidInput(
-            _("%(url)s: %(error)s") % {"url": url, "error": exc}, fields={"url": [url]}
-        ) from None
-    return response.content[:MAX_UPLOAD], url.rsplit("/", 1)[-1] or "download"
+        content = fetch_url(url, limit=MAX_UPLOAD, public_only=True)
+    except FetchError as exc:
+        raise InvalidInput(str(exc), fields={"url": [url]}) from None
+    return content, url.split("?", 1)[0].rsplit("/", 1)[-1] or "download"
 
 
 def _is_rows(name: str, fmt: str) -> bool:

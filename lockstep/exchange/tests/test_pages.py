@@ -50,6 +50,13 @@ def test_a_bad_file_shows_its_errors_on_the_form(world: Any) -> None:
     assert not Report.objects.exists()
 
 
+def test_an_address_on_the_servers_own_network_is_not_fetched(world: Any) -> None:
+    client = verified_client(Client(), world.owner)
+    data = {"format": "auto", "tlp": "amber", "audience": "members", "url": "http://127.0.0.1:5432/"}
+    response = client.post("/exchange/import/", data)
+    assert response.status_code == 200 and "private or local address" in response.content.decode()
+
+
 def test_a_csv_file_shows_its_first_rows_then_imports(world: Any) -> None:
     client = verified_client(Client(), world.owner)
     csv = b"case,kind,value\nCASE-9,domain,page-csv.top\nCASE-9,ipv4,198.51.100.9\n"
