@@ -64,9 +64,15 @@ class SourceForm(forms.ModelForm):
         help_text=_("Sealed at rest and never shown again; leave empty to keep the one stored."),
     )
 
+    columns = forms.CharField(
+        label=_("CSV columns to rename (one COLUMN=FIELD per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = Source
-        fields = [name for name in FIELDS if name != "mapping"] + ["run_as"]  # CSV mapping: the CLI
+        fields = [name for name in FIELDS if name != "mapping"] + ["run_as"]  # mapping: ``columns``
 
     def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,3 +87,18 @@ class SourceForm(forms.ModelForm):
         self.fields["info_credibility"] = forms.ChoiceField(
             label=_("Information credibility"), choices=InfoCredibility.choices
         )
+        if self.instance.pk and self.instance.mapping:
+            self.fields["columns"].initial = "\n".join(f"{k}={v}" for k, v in self.instance.mapping.items())
+
+    def clean_columns(self) -> dict[str, str]:
+        return column_mapping(self.cleaned_data["columns"])
+
+
+def column_mapping(text: str) -> dict[str, str]:
+    """``COLUMN=FIELD`` lines as a dict (blank lines and lines without ``=`` are ignored)."""
+    mapping = {}
+    for line in text.splitlines():
+        column, _sep, field = line.strip().partition("=")
+        if column.strip() and field.strip():
+            mapping[column.strip()] = field.strip()
+    return mapping

@@ -24,7 +24,7 @@ from lockstep.directory.models import User
 from lockstep.errors import InvalidInput, PermissionDenied
 from lockstep.exchange import validation
 from lockstep.exchange.documents import export_reports, import_document, parse_json, preview_document
-from lockstep.exchange.forms import AcceptForm, ImportForm, RejectForm, SourceForm
+from lockstep.exchange.forms import AcceptForm, ImportForm, RejectForm, SourceForm, column_mapping
 from lockstep.exchange.source_services import (
     delete_source,
     get_source_for,
@@ -161,19 +161,12 @@ def _defaults(actor: User, options: dict[str, Any]) -> MarkingSpec:
     return MarkingSpec(owner=actor.agency, tlp=options["tlp"], audience=options["audience"])
 
 
-def _mapping(text: str) -> dict[str, str]:
-    mapping = {}
-    for line in text.splitlines():
-        column, _sep, field = line.strip().partition("=")
-        if column and field:
-            mapping[column.strip()] = field.strip()
-    return mapping
-
-
 def _preview(actor: User, content: bytes, name: str, options: dict[str, Any]) -> dict[str, Any]:
     if _is_rows(name, options["format"]):
         text = content.decode("utf-8-sig", errors="replace")
-        rows = list(itertools.islice(read_rows(io.StringIO(text), name, _mapping(options["mapping"])), 20))
+        rows = list(
+            itertools.islice(read_rows(io.StringIO(text), name, column_mapping(options["mapping"])), 20)
+        )
         return {"rows": rows, "fields": FIELDS, "lines": text.count("\n")}
     data = parse_json(content.decode("utf-8-sig", errors="replace"))
     previews = preview_document(
@@ -202,7 +195,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             progress = import_file(
                 actor,
                 path.rename(path.with_suffix(Path(pending["name"]).suffix or ".csv")),
-                mapping=_mapping(pending["mapping"]),
+                mapping=column_mapping(pending["mapping"]),
                 tlp=pending["tlp"],
                 audience=pending["audience"],
             )
@@ -270,6 +263,7 @@ def source_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
     form = SourceForm(request.POST or None, instance=source, agency=actor.agency)
     if request.method == "POST" and form.is_valid():
         fields = {key: form.cleaned_data[key] for key in form.Meta.fields}
+        fields["mapping"] = form.cleaned_data["columns"]
         try:
             saved = save_source(
                 actor,

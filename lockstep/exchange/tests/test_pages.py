@@ -93,11 +93,14 @@ def test_an_agency_admin_adds_a_source_and_queues_a_pull(world: Any) -> None:
             "every_minutes": 30,
             "enabled": "on",
             "secret": "api-key",
+            "columns": "indicator=value\nkind=type",
         },
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]
     source = Source.objects.get(name="cert-list")
     assert source.agency == world.ncb_ke and source.secret and source.secret != "api-key"
+    assert source.mapping == {"indicator": "value", "kind": "type"}
+    assert "indicator=value" in client.get("/exchange/sources/cert-list/").content.decode()
     listing = client.get("/exchange/sources/").content.decode()
     assert "cert-list" in listing and "never" in listing
     client.post("/exchange/sources/cert-list/pull/")

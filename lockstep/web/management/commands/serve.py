@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import subprocess
 import sys
 from typing import Any
@@ -14,6 +15,13 @@ from gunicorn.app.base import BaseApplication
 
 from lockstep.lib import nodekey
 from lockstep.lib.commands import LockstepCommand
+
+
+def _stop_from(master: int, worker: subprocess.Popen[bytes]) -> None:
+    """gunicorn's web workers are forked from the master and inherit its exit handlers: only the master stops
+    the background worker, not a web worker that exits or is replaced."""
+    if os.getpid() == master:
+        worker.terminate()
 
 
 class _Gunicorn(BaseApplication):
@@ -59,7 +67,7 @@ class Command(LockstepCommand):
             )
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "lockstep.cli", "worker"])
-            atexit.register(worker.terminate)
+            atexit.register(_stop_from, os.getpid(), worker)
             self.stdout.write(f"background worker started (pid {worker.pid})")
         _Gunicorn(
             {
