@@ -19,6 +19,7 @@ from lockstep.directory.api import router as directory_router
 from lockstep.errors import LockstepError, error_body
 from lockstep.exchange.api import router as exchange_router
 from lockstep.intel.api import router as intel_router
+from lockstep.notices.api import router as notices_router
 from lockstep.policy.api import router as policy_router
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/policy", policy_router)
 api.add_router("/", intel_router)
 api.add_router("/", exchange_router)
+api.add_router("/", notices_router)
 
 WWW_AUTHENTICATE = 'Bearer realm="lockstep"'
 STATUS_CODES = {

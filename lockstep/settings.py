@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "lockstep.accounts",
     "lockstep.intel",
     "lockstep.exchange",
+    "lockstep.notices",
     "lockstep.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("alerts/", include("lockstep.alerts.urls")),
     path("intel/", include("lockstep.intel.urls")),
     path("exchange/", include("lockstep.exchange.web_urls")),
+    path("notices/", include("lockstep.notices.urls")),
     path("audit/", include("lockstep.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

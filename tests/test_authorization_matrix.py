@@ -19,12 +19,14 @@ from conftest import World, verified_client
 from lockstep.accounts.services import create_token
 from lockstep.alerts.services import notify_user
 from lockstep.directory import services as directory_services
+from lockstep.directory.tests.factories import UserFactory
 from lockstep.exchange.models import TaxiiObject, TaxiiStatus
 from lockstep.exchange.source_services import save_source
 from lockstep.exchange.stixmap import NAMESPACE
 from lockstep.intel.models import Hit
 from lockstep.intel.services import request_follow_up
 from lockstep.intel.tests.helpers import submit
+from lockstep.notices import services as notice_services
 
 PERSONAS = [
     "anonymous",
@@ -52,6 +54,7 @@ class Objects:
     status_id: str = ""  # a TAXII status of NCB-KE
     pending: str = ""  # the partner's report awaiting GS validation
     source: str = ""  # NCB-KE's partner source
+    notices: dict[str, str] = field(default_factory=dict)  # NCB-KE's notices by state: draft, awaiting, ...
 
 
 @dataclass
@@ -196,6 +199,15 @@ MATRIX_EVENT = {
         "Attribute": [{"type": "domain", "value": "matrix-misp.net"}],
     }
 }
+
+
+def NOTICE(state: str) -> Callable[[Objects], dict[str, Any]]:
+    return lambda o: {"reference": o.notices[state]}
+
+
+PURPLE_DETAILS = {"modus_operandi": "token approval scam", "prevention": "revoke allowances"}
+ALL_CHECKS = {"checks": dict.fromkeys(("neutrality", "human_rights", "data_quality", "eligibility"), True)}
+NOT_VISIBLE_404 = {"partner": 404, "admin": 404, "gs_admin": 404, "auditor": 404}
 
 ROWS: list[Row] = [
     # --- HTML pages ---------------------------------------------------------------------------------------
@@ -419,6 +431,56 @@ ROWS: list[Row] = [
     page("exchange:source-edit", "get", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404}, SOURCE),
     page("exchange:source-pull", "post", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404, "admin": 302}, SOURCE),
     page("exchange:source-delete", "post", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404, "admin": 302}, SOURCE),
+    # notices: requested by member agencies, reviewed by the GS; drafts stay with the requesting agency
+    page("notices:public", "get", {"anonymous": 200, "*": 200}),
+    page("notices:public-json", "get", {"anonymous": 200, "*": 200}),
+    page("notices:public-detail", "get", {"anonymous": 200, "*": 200}, NOTICE("public")),
+    op(
+        "POST",
+        "/notices",
+        {"*": 201, "partner": 403, **NOT_OPERATIONAL_403},
+        data={"type": "purple", "title": "matrix", "details": PURPLE_DETAILS},
+    ),
+    op("GET", "/notices", {"*": 200}),
+    op("GET", "/notices/review-queue", {"*": 403, "reviewer": 200}),
+    op("GET", "/notices/{reference}", {"*": 200, **NOT_VISIBLE_404}, NOTICE("published")),
+    op(
+        "POST",
+        "/notices/{reference}/ask-approval",
+        {"*": 404, "owner": 200, "colleague": 200},
+        NOTICE("draft"),
+    ),
+    op(
+        "POST", "/notices/{reference}/approve", {"*": 404, "owner": 403, "colleague": 403}, NOTICE("awaiting")
+    ),
+    op(
+        "POST",
+        "/notices/{reference}/publish",
+        {"*": 404, "owner": 403, "colleague": 403, "reviewer": 200},
+        NOTICE("review"),
+        ALL_CHECKS,
+    ),
+    op(
+        "POST",
+        "/notices/{reference}/refuse",
+        {"*": 404, "owner": 403, "colleague": 403, "reviewer": 200},
+        NOTICE("review"),
+        {"ground": "other", "text": "incomplete"},
+    ),
+    op(
+        "POST",
+        "/notices/{reference}/check",
+        {"*": 403, **NOT_VISIBLE_404, "reviewer": 200},
+        NOTICE("diffusion"),
+        {"cancel": False},
+    ),
+    op(
+        "POST",
+        "/notices/{reference}/withdraw",
+        {"*": 403, **NOT_VISIBLE_404, "owner": 200, "colleague": 200},
+        NOTICE("published"),
+        {"reason": "matrix"},
+    ),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op("GET", "/reports/{reference}/export", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(
@@ -454,6 +516,30 @@ def objects(world: World) -> Objects:
     indicator = TaxiiObject.objects.get(report=kenya.report, part="indicator").stix_id
     status = TaxiiStatus.objects.create(id=uuid.uuid4(), agency=world.ncb_ke, body={"status": "complete"})
     pending = submit(world.partner, [("domain", "partner-held.net")], audience="everyone").report
+    supervisor = UserFactory(username="ke-supervisor", agency=world.ncb_ke, roles=["supervisor", "officer"])
+    notices = {}
+    for state in ("draft", "awaiting", "review", "published", "diffusion"):
+        kind = "diffusion" if state == "diffusion" else "notice"
+        notice = notice_services.draft_notice(
+            world.owner, kind=kind, type="purple", title=state, details=PURPLE_DETAILS
+        )
+        if state != "draft":
+            notice_services.ask_approval(world.owner, notice)
+        if state in ("review", "published", "diffusion"):
+            notice_services.approve_notice(supervisor, notice)
+        if state == "published":
+            notice_services.publish_notice(world.reviewer, notice, ALL_CHECKS["checks"])
+        notices[state] = notice.reference
+    public = notice_services.draft_notice(
+        world.owner,
+        type="un_special",
+        title="listed",
+        details={"committee": "1267", "listing_reference": "QDe.1"},
+        subjects=[{"kind": "entity", "names": ["Matrix Front Ltd"]}],
+    )
+    notice_services.approve_notice(supervisor, public)
+    notice_services.publish_notice(world.reviewer, public, ALL_CHECKS["checks"])
+    notices["public"] = public.reference
     source = save_source(
         world.admin,
         {"name": "ke-feed", "kind": "misp_feed", "url": "https://feed.example/", "run_as": world.owner},
@@ -470,6 +556,7 @@ def objects(world: World) -> Objects:
         str(status.pk),
         pending.reference,
         source.name,
+        notices,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from lockstep.alerts.services import notify_agency
 from lockstep.audit.services import record
-from lockstep.directory.models import Role, User
+from lockstep.directory.models import AgencyKind, Role, User
 from lockstep.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lockstep.intel.models import Report, ReportStatus
 from lockstep.intel.services import activate_report
@@ -32,7 +32,7 @@ def pending_reports(actor: User) -> QuerySet[Report]:
     if not can_validate(actor):
         return Report.objects.none()
     return (
-        Report.objects.filter(status=ReportStatus.PENDING)
+        Report.objects.filter(status=ReportStatus.PENDING, owner__kind=AgencyKind.PARTNER)
         .select_related("owner", "marking")
         .order_by("created_at", "pk")
     )

@@ -76,10 +76,13 @@ def submit_report(
     external_ref: str = "",
     notify_on_lookup: bool = False,
     all_or_nothing: bool = False,
+    held: bool = False,
 ) -> Submission:
     """Store a report and its observables and correlate them against every other agency's at once.
 
     Invalid values are reported (and the rest stored), or, with ``all_or_nothing``, refuse the whole report.
+    A ``held`` report (a notice's values before publication; every partner report) neither correlates nor is
+    seen until ``activate_report``.
     """
     if not is_operational(actor):
         raise PermissionDenied()
@@ -89,7 +92,7 @@ def submit_report(
     prepared, rejected = prepare(observables, country=actor.agency.country_id, warn=load_index())
     if rejected and all_or_nothing:
         _reject_all_or_nothing(rejected)
-    held = actor.agency.is_partner  # partner data waits for the General Secretariat's validation
+    held = held or actor.agency.is_partner  # partner data waits for the General Secretariat's validation
     with transaction.atomic():
         stored_marking = create_marking(actor, marking)
         report = Report.objects.create(
@@ -230,9 +233,11 @@ def set_review_date(actor: User, report: Report, review_at: object) -> Report:
     return report
 
 
-def withdraw_report(actor: User, report: Report, reason: str) -> Report:
-    """Recall: the report disappears for recipients and its observables stop matching."""
-    _require_owner(actor, report)
+def withdraw_report(actor: User, report: Report, reason: str, *, authorised: bool = False) -> Report:
+    """Recall: the report disappears for recipients and its observables stop matching. ``authorised``: the
+    caller has checked that the actor may, without owning it (the GS cancelling a notice holding it)."""
+    if not authorised:
+        _require_owner(actor, report)
     if not reason.strip():
         raise InvalidInput(_("Say why the report is withdrawn."), fields={"reason": [_("Required.")]})
     with transaction.atomic():

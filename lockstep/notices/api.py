@@ -1,0 +1,250 @@
+"""Notices API: draft, approval, the GS review and diffusion checks, withdrawal, listing and detail. A recipient
+of a withdrawn or cancelled notice gets its tombstone: reference, type, status and the reason's category."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from lockstep.accounts.actor import actor_of
+from lockstep.directory.models import Agency, User
+from lockstep.errors import InvalidInput
+from lockstep.notices import services
+from lockstep.notices.access import get_notice_for, is_tombstone_for, notices_for
+from lockstep.notices.models import Notice
+
+router = Router(tags=["notices"])
+
+
+class NameIn(Schema):
+    name: str
+    script: str = ""
+    alias: bool = False
+
+
+class SubjectIn(Schema):
+    kind: str = "person"
+    status: str = ""
+    names: list[NameIn] = Field(default_factory=list)
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    nationalities: list[str] = Field(default_factory=list)
+    documents: list[dict[str, str]] = Field(default_factory=list)
+    description: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class NoticeIn(Schema):
+    kind: str = Field("notice", description="notice or diffusion")
+    type: str = Field(description="red, yellow, blue, black, green, orange, purple, silver, un_special")
+    title: str
+    summary: str = ""
+    language: str = "en"
+    details: dict[str, Any] = Field(
+        default_factory=dict, description="the type's own fields (docs/notices.md)"
+    )
+    subjects: list[SubjectIn] = Field(default_factory=list)
+    public_extract: bool = False
+    recipients: list[str] = Field(
+        default_factory=list, description="diffusion: agency codes (none: all members)"
+    )
+
+
+class SubjectOut(Schema):
+    kind: str
+    status: str
+    names: list[NameIn]
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+    nationalities: list[str]
+    description: str
+
+
+class NoticeOut(Schema):
+    reference: str
+    kind: str
+    type: str
+    status: str
+    owner: str
+    title: str = ""
+    summary: str = ""
+    language: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
+    subjects: list[SubjectOut] = Field(default_factory=list)
+    submitted_at: datetime.datetime | None = None
+    published_at: datetime.datetime | None = None
+    valid_until: datetime.date | None = None
+    refusal_ground: str = ""
+    tombstone: bool = False
+
+    @staticmethod
+    def of(actor: User, notice: Notice) -> NoticeOut:
+        head: dict[str, Any] = {
+            "reference": notice.reference,
+            "kind": notice.kind,
+            "type": notice.type,
+            "status": notice.status,
+            "owner": notice.owner.code,
+            "refusal_ground": notice.refusal_ground,
+        }
+        if is_tombstone_for(actor, notice):
+            return NoticeOut(**head, tombstone=True)
+        subjects = [
+            SubjectOut(
+                kind=subject.kind,
+                status=subject.status,
+                names=[NameIn(name=n.name, script=n.script, alias=n.alias) for n in subject.names.all()],
+                birth_year=subject.birth_year,
+                birth_month=subject.birth_month,
+                birth_day=subject.birth_day,
+                nationalities=subject.nationalities,
+                description=subject.description,
+            )
+            for subject in notice.subjects.all()
+        ]
+        return NoticeOut(
+            **head,
+            title=notice.title,
+            summary=notice.summary,
+            language=notice.language,
+            details=notice.details,
+            subjects=subjects,
+            submitted_at=notice.submitted_at,
+            published_at=notice.published_at,
+            valid_until=notice.valid_until,
+        )
+
+
+class ChecksIn(Schema):
+    checks: dict[str, bool] = Field(description="neutrality, human_rights, data_quality, eligibility")
+
+
+class RefuseIn(Schema):
+    ground: str = Field(description="human_rights, neutrality or other")
+    text: str
+    checks: dict[str, bool] = Field(default_factory=dict)
+
+
+class DiffusionCheckIn(Schema):
+    cancel: bool
+    ground: str = ""
+    text: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/notices", response={201: NoticeOut}, summary="Draft a notice or diffusion request")
+def draft(request: HttpRequest, payload: NoticeIn) -> Status[NoticeOut]:
+    actor = actor_of(request)
+    recipients = list(Agency.objects.filter(code__in=payload.recipients))
+    if len(recipients) != len(set(payload.recipients)):
+        raise InvalidInput(_("Unknown agency codes."), fields={"recipients": payload.recipients})
+    notice = services.draft_notice(
+        actor,
+        kind=payload.kind,
+        type=payload.type,
+        title=payload.title,
+        summary=payload.summary,
+        language=payload.language,
+        details=payload.details,
+        subjects=[subject.dict() for subject in payload.subjects],
+        public_extract=payload.public_extract,
+        recipients=recipients,
+    )
+    return Status(201, NoticeOut.of(actor, notice))
+
+
+@router.get("/notices", response=list[NoticeOut], summary="Notices and diffusions the caller may see")
+def listing(
+    request: HttpRequest,
+    type: str | None = None,
+    status: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[NoticeOut]:
+    actor = actor_of(request)
+    rows = notices_for(actor).prefetch_related("subjects__names")
+    if type:
+        rows = rows.filter(type=type)
+    if status:
+        rows = rows.filter(status=status)
+    return [NoticeOut.of(actor, notice) for notice in rows[offset : offset + limit]]
+
+
+@router.get(
+    "/notices/review-queue", response=list[NoticeOut], summary="Requests and diffusions awaiting the GS"
+)
+def queue(request: HttpRequest) -> list[NoticeOut]:
+    actor = actor_of(request)
+    return [NoticeOut.of(actor, notice) for notice in services.review_queue(actor)[:500]]
+
+
+@router.get("/notices/{reference}", response=NoticeOut, summary="One notice (a tombstone once withdrawn)")
+def detail(request: HttpRequest, reference: str) -> NoticeOut:
+    actor = actor_of(request)
+    return NoticeOut.of(actor, get_notice_for(actor, reference))
+
+
+def _step(request: HttpRequest, reference: str, action: Any, *args: Any, **kwargs: Any) -> NoticeOut:
+    actor = actor_of(request)
+    notice = action(actor, get_notice_for(actor, reference), *args, **kwargs)
+    return NoticeOut.of(actor, notice)
+
+
+@router.post(
+    "/notices/{reference}/ask-approval", response=NoticeOut, summary="Hand the draft to a supervisor"
+)
+def ask(request: HttpRequest, reference: str) -> NoticeOut:
+    return _step(request, reference, services.ask_approval)
+
+
+@router.post(
+    "/notices/{reference}/approve",
+    response=NoticeOut,
+    summary="A supervisor approves: a notice goes to the GS, a diffusion is sent",
+)
+def approve(request: HttpRequest, reference: str) -> NoticeOut:
+    return _step(request, reference, services.approve_notice)
+
+
+@router.post(
+    "/notices/{reference}/publish", response=NoticeOut, summary="GS reviewer: publish (checklist passed)"
+)
+def publish(request: HttpRequest, reference: str, payload: ChecksIn) -> NoticeOut:
+    return _step(request, reference, services.publish_notice, payload.checks)
+
+
+@router.post(
+    "/notices/{reference}/refuse", response=NoticeOut, summary="GS reviewer: refuse, with its ground"
+)
+def refuse(request: HttpRequest, reference: str, payload: RefuseIn) -> NoticeOut:
+    return _step(request, reference, services.refuse_notice, payload.ground, payload.text, payload.checks)
+
+
+@router.post(
+    "/notices/{reference}/check",
+    response=NoticeOut,
+    summary="GS reviewer: a diffusion stands or is cancelled",
+)
+def check(request: HttpRequest, reference: str, payload: DiffusionCheckIn) -> NoticeOut:
+    return _step(
+        request,
+        reference,
+        services.check_diffusion,
+        cancel=payload.cancel,
+        ground=payload.ground,
+        text=payload.text,
+    )
+
+
+@router.post("/notices/{reference}/withdraw", response=NoticeOut, summary="The owner withdraws it everywhere")
+def withdraw(request: HttpRequest, reference: str, payload: ReasonIn) -> NoticeOut:
+    return _step(request, reference, services.withdraw_notice, payload.reason)

@@ -1,0 +1,350 @@
+"""Notice and diffusion workflow: draft, the supervisor's approval, the General Secretariat's review (publish or
+refuse with a ground), diffusions sent at once and checked afterwards, withdrawal and cancellation; each step
+audited."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from lockstep.alerts.services import notify_agency
+from lockstep.audit.services import record
+from lockstep.directory.models import Agency, AgencyKind, Role, User
+from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.intel.ingest import Submitted
+from lockstep.intel.models import CrimeType, ReportStatus
+from lockstep.intel.services import activate_report, submit_report, withdraw_report
+from lockstep.notices import types
+from lockstep.notices.models import (
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    RefusalGround,
+    Review,
+    Subject,
+    SubjectKind,
+    SubjectName,
+)
+from lockstep.policy.audience import MarkingSpec, resolve_marking
+from lockstep.policy.models import TLP, Audience
+from lockstep.policy.rules import is_active_actor, is_operational
+from lockstep.policy.services import create_marking
+
+# The GS reviewer's checklist (DOMAIN.md 1.3): every item must pass before a notice is published.
+CHECKLIST = ("neutrality", "human_rights", "data_quality", "eligibility")
+REVIEW_TARGET = datetime.timedelta(hours=24)
+
+
+def may_request(actor: User) -> bool:
+    """NCBs and authorised international entities request notices (DOMAIN.md 1.2); partners never do."""
+    return is_operational(actor) and actor.agency.kind != AgencyKind.PARTNER
+
+
+def is_reviewer(actor: User) -> bool:
+    return is_active_actor(actor) and actor.agency.is_general_secretariat and actor.has_role(Role.REVIEWER)
+
+
+def _subjects(notice: Notice, subjects: Sequence[dict[str, Any]]) -> None:
+    for item in subjects:
+        subject = Subject.objects.create(
+            notice=notice,
+            kind=item.get("kind", SubjectKind.PERSON),
+            status=item.get("status", ""),
+            birth_year=item.get("birth_year"),
+            birth_month=item.get("birth_month"),
+            birth_day=item.get("birth_day"),
+            nationalities=list(item.get("nationalities") or []),
+            documents=list(item.get("documents") or []),
+            description=str(item.get("description", "")),
+            details=dict(item.get("details") or {}),
+        )
+        for position, name in enumerate(item.get("names") or []):
+            if isinstance(name, str):
+                name = {"name": name}
+            SubjectName.objects.create(
+                subject=subject,
+                name=str(name["name"])[:300],
+                script=str(name.get("script", ""))[:16],
+                alias=bool(name.get("alias", position > 0)),
+            )
+
+
+def draft_notice(
+    actor: User,
+    *,
+    type: str,
+    title: str,
+    details: dict[str, Any],
+    subjects: Sequence[dict[str, Any]] = (),
+    kind: str = NoticeKind.NOTICE,
+    summary: str = "",
+    language: str = "en",
+    public_extract: bool = False,
+    recipients: Sequence[Agency] = (),
+    observables: Sequence[Submitted] = (),
+) -> Notice:
+    """A request of ``type`` drafted by the actor's agency, checked for the type's fields and eligibility. A
+    diffusion goes to ``recipients`` (none: every member agency) once approved; a notice to every member agency
+    once the General Secretariat publishes it. Its ``observables`` (handles, e-mails, phones, wallets, domains)
+    are held in an intel report that starts correlating at publication and stops at withdrawal."""
+    if not may_request(actor):
+        raise PermissionDenied(
+            _("Notices are requested by National Central Bureaus and authorised entities.")
+        )
+    if kind not in NoticeKind.values:
+        raise InvalidInput(_("Unknown kind."), fields={"kind": [kind]})
+    if not title.strip():
+        raise InvalidInput(_("Give the request a title."), fields={"title": [_("required")]})
+    types.check_notice(type, details, list(subjects))
+    audience = Audience.RECIPIENTS if kind == NoticeKind.DIFFUSION and recipients else Audience.MEMBERS
+    with transaction.atomic():
+        marking = create_marking(
+            actor,
+            MarkingSpec(owner=actor.agency, tlp=TLP.AMBER, audience=audience, recipients=list(recipients)),
+        )
+        notice = Notice.objects.create(
+            reference=f"tmp-{timezone.now().timestamp()}",
+            kind=kind,
+            type=type,
+            owner=actor.agency,
+            marking=marking,
+            title=title.strip()[:200],
+            language=language,
+            summary=summary,
+            details=details,
+            public_extract=public_extract,
+            created_by=actor,
+        )
+        prefix = "D" if kind == NoticeKind.DIFFUSION else type[:1].upper()
+        notice.reference = f"{prefix}-{notice.created_at:%Y}-{notice.pk:06d}"
+        notice.save(update_fields=["reference"])
+        _subjects(notice, subjects)
+        if observables:
+            notice.report = submit_report(
+                actor,
+                title=f"{notice.reference} {notice.title}"[:200],
+                crime_type=str(details.get("crime_type") or CrimeType.OTHER),
+                marking=MarkingSpec(
+                    owner=actor.agency, tlp=TLP.AMBER, audience=audience, recipients=list(recipients)
+                ),
+                observables=observables,
+                external_ref=f"notice:{notice.reference}",
+                all_or_nothing=True,
+                held=True,
+            ).report
+            notice.save(update_fields=["report"])
+        record(
+            actor, f"{kind}.drafted", notice, type=type, subjects=len(subjects), observables=len(observables)
+        )
+    return notice
+
+
+def _start_correlating(actor: User, notice: Notice) -> None:
+    if notice.report is not None and notice.report.status == ReportStatus.PENDING:
+        activate_report(actor, notice.report)
+
+
+def _stop_correlating(actor: User, notice: Notice, reason: str) -> None:
+    if notice.report is not None and notice.report.status in (ReportStatus.ACTIVE, ReportStatus.PENDING):
+        withdraw_report(actor, notice.report, reason, authorised=True)
+
+
+def _owner_check(actor: User, notice: Notice) -> None:
+    if notice.owner_id != actor.agency_id or not is_operational(actor):
+        raise PermissionDenied(_("Only the requesting agency may do this."))
+
+
+def _move(notice: Notice, expected: Sequence[str], to: str) -> None:
+    if notice.status not in expected:
+        raise Conflict(
+            _("%(reference)s is %(status)s; that cannot be done now.")
+            % {"reference": notice.reference, "status": notice.get_status_display()}
+        )
+    notice.status = to
+
+
+def ask_approval(actor: User, notice: Notice) -> Notice:
+    """The drafter hands the request to a supervisor of the agency."""
+    _owner_check(actor, notice)
+    with transaction.atomic():
+        _move(notice, [NoticeStatus.DRAFT], NoticeStatus.AWAITING_APPROVAL)
+        notice.save(update_fields=["status"])
+        record(actor, f"{notice.kind}.approval_asked", notice)
+    return notice
+
+
+def approve_notice(actor: User, notice: Notice) -> Notice:
+    """A supervisor of the requesting agency, not its drafter, approves: a notice enters the GS review queue
+    (its status visible to the requester only); a diffusion is sent at once and checked afterwards."""
+    _owner_check(actor, notice)
+    if not actor.has_role(Role.SUPERVISOR):
+        raise PermissionDenied(_("A supervisor of the agency approves requests."))
+    if notice.created_by_id == actor.pk:
+        raise PermissionDenied(_("A request is approved by a supervisor other than its drafter."))
+    now = timezone.now()
+    with transaction.atomic():
+        _move(notice, [NoticeStatus.AWAITING_APPROVAL, NoticeStatus.DRAFT], NoticeStatus.IN_REVIEW)
+        notice.approved_by, notice.submitted_at = actor, now
+        if notice.kind == NoticeKind.DIFFUSION:
+            notice.status, notice.published_at, notice.valid_until = NoticeStatus.SENT, now, _validity(now)
+        notice.save()
+        record(actor, f"{notice.kind}.approved", notice)
+        if notice.kind == NoticeKind.DIFFUSION:
+            _start_correlating(actor, notice)
+            _announce(actor, notice, gettext_noop("Diffusion %(reference)s from %(agency)s: %(title)s"))
+    return notice
+
+
+def _validity(when: datetime.datetime) -> datetime.date:
+    years = int(types.rule("validity.years"))
+    day = when.date()
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _announce(actor: User, notice: Notice, message: str) -> None:
+    agencies = resolve_marking(notice.marking).exclude(pk=notice.owner_id)
+    codes = list(agencies.values_list("code", flat=True))
+    record(
+        actor,
+        "marking.released",
+        notice,
+        tlp=notice.marking.tlp,
+        audience=notice.marking.audience,
+        recipients=codes,
+    )
+    params = {"reference": notice.reference, "agency": notice.owner.code, "title": notice.title[:120]}
+    for agency in agencies:
+        notify_agency(agency, "notice", message, params, target=notice)
+
+
+def review_queue(actor: User) -> QuerySet[Notice]:
+    """Requests waiting for the GS, oldest first (the 24-hour target runs from ``submitted_at``), and diffusions
+    sent and not yet checked."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("The review queue is for General Secretariat reviewers."))
+    waiting = [NoticeStatus.IN_REVIEW, NoticeStatus.SENT]
+    return Notice.objects.filter(status__in=waiting).select_related("owner").order_by("submitted_at", "pk")
+
+
+def _review(
+    actor: User, notice: Notice, checks: dict[str, bool], decision: str, ground: str, text: str
+) -> None:
+    Review.objects.create(
+        notice=notice, reviewer=actor, checks=checks, decision=decision, ground=ground, text=text
+    )
+    notice.reviewed_by = actor
+
+
+def publish_notice(actor: User, notice: Notice, checks: dict[str, bool]) -> Notice:
+    """The GS reviewer publishes a request whose checklist passes: every member agency sees it and is told."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("Notices are published by General Secretariat reviewers."))
+    failed = [item for item in CHECKLIST if not checks.get(item)]
+    if failed:
+        raise InvalidInput(
+            _("Every item of the checklist must pass before publication; refuse the request otherwise."),
+            fields={f"checks.{item}": [_("not passed")] for item in failed},
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        _move(notice, [NoticeStatus.IN_REVIEW], NoticeStatus.PUBLISHED)
+        _review(actor, notice, dict(checks), "publish", "", "")
+        notice.published_at, notice.valid_until = now, _validity(now)
+        notice.save()
+        record(
+            actor,
+            "notice.published",
+            notice,
+            type=notice.type,
+            review_minutes=int((now - (notice.submitted_at or now)).total_seconds() // 60),
+        )
+        _start_correlating(actor, notice)
+        _announce(actor, notice, gettext_noop("%(agency)s notice %(reference)s published: %(title)s"))
+    return notice
+
+
+def refuse_notice(
+    actor: User, notice: Notice, ground: str, text: str, checks: dict[str, bool] | None = None
+) -> Notice:
+    """The GS reviewer refuses a request, with its recorded ground; the requester is told why."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("Notices are reviewed by General Secretariat reviewers."))
+    if ground not in RefusalGround.values or not text.strip():
+        raise InvalidInput(
+            _("Give the ground (human rights, neutrality or other) and say why."),
+            fields={"ground": [ground]} if ground not in RefusalGround.values else {"text": [_("required")]},
+        )
+    with transaction.atomic():
+        _move(notice, [NoticeStatus.IN_REVIEW], NoticeStatus.REFUSED)
+        _review(actor, notice, dict(checks or {}), "refuse", ground, text.strip())
+        notice.refusal_ground, notice.refusal_text = ground, text.strip()
+        notice.save()
+        record(actor, "notice.refused", notice, ground=ground)
+        notify_agency(
+            notice.owner,
+            "notice",
+            gettext_noop("Your request %(reference)s was refused (%(ground)s)."),
+            {"reference": notice.reference, "ground": ground},
+            target=notice,
+        )
+    return notice
+
+
+def check_diffusion(actor: User, notice: Notice, *, cancel: bool, text: str = "", ground: str = "") -> Notice:
+    """The GS checks a diffusion after it was sent: it stands, or it is cancelled everywhere."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("Diffusions are checked by General Secretariat reviewers."))
+    if notice.kind != NoticeKind.DIFFUSION:
+        raise Conflict(_("Only diffusions are checked after they are sent."))
+    with transaction.atomic():
+        if cancel:
+            if ground not in RefusalGround.values or not text.strip():
+                raise InvalidInput(
+                    _("Give the ground (human rights, neutrality or other) and say why."),
+                    fields={"ground": [ground]},
+                )
+            _move(notice, [NoticeStatus.SENT, NoticeStatus.CHECKED], NoticeStatus.CANCELLED)
+            _review(actor, notice, {}, "cancel", ground, text.strip())
+            notice.refusal_ground, notice.end_reason = ground, text.strip()[:300]
+            _stop_correlating(
+                actor, notice, f"Diffusion {notice.reference} cancelled by the General Secretariat"
+            )
+            record(actor, "diffusion.cancelled", notice, ground=ground)
+        else:
+            _move(notice, [NoticeStatus.SENT], NoticeStatus.CHECKED)
+            _review(actor, notice, {}, "let_stand", "", text.strip())
+            record(actor, "diffusion.checked", notice)
+        notice.save()
+    return notice
+
+
+def withdraw_notice(actor: User, notice: Notice, reason: str) -> Notice:
+    """The owner withdraws its notice or diffusion: recipients keep only a tombstone."""
+    _owner_check(actor, notice)
+    if not reason.strip():
+        raise InvalidInput(_("Say why it is withdrawn."), fields={"reason": [_("required")]})
+    live = [
+        NoticeStatus.DRAFT,
+        NoticeStatus.AWAITING_APPROVAL,
+        NoticeStatus.IN_REVIEW,
+        NoticeStatus.PUBLISHED,
+        NoticeStatus.SENT,
+        NoticeStatus.CHECKED,
+    ]
+    with transaction.atomic():
+        _move(notice, live, NoticeStatus.WITHDRAWN)
+        notice.end_reason = reason.strip()[:300]
+        notice.save()
+        _stop_correlating(actor, notice, f"{notice.reference} withdrawn: {notice.end_reason}")
+        record(actor, f"{notice.kind}.withdrawn", notice)
+    return notice
