@@ -433,6 +433,26 @@ ROWS: list[Row] = [
     page("exchange:source-delete", "post", {**SOURCE_MANAGERS, **OTHER_MANAGERS_404, "admin": 302}, SOURCE),
     # notices: requested by member agencies, reviewed by the GS; drafts stay with the requesting agency
     page("notices:public", "get", {"anonymous": 200, "*": 200}),
+    page("notices:list", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page(
+        "notices:new",
+        "get",
+        {**SIGN_IN, **NOT_OPERATIONAL_403, "partner": 403, "*": 200},
+        lambda o: {"type": "red"},
+    ),
+    page("notices:queue", "get", {**SIGN_IN, "*": 403, "reviewer": 200}),
+    page(
+        "notices:detail",
+        "get",
+        {**SIGN_IN, **NOT_OPERATIONAL_403, "partner": 404, "*": 200},
+        NOTICE("published"),
+    ),
+    page(
+        "notices:action",
+        "post",
+        {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 404, "owner": 302, "colleague": 302},
+        lambda o: {"reference": o.notices["draft"], "action": "ask"},
+    ),
     page("notices:public-json", "get", {"anonymous": 200, "*": 200}),
     page("notices:public-detail", "get", {"anonymous": 200, "*": 200}, NOTICE("public")),
     op(

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from lockstep.exchange.source_services import can_manage_sources
 from lockstep.exchange.validation import can_validate
+from lockstep.notices.services import is_reviewer
 from lockstep.policy.rules import can, is_operational
 
 
@@ -25,4 +26,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         data["may_use_intel"] = is_operational(user)
         data["may_validate"] = can_validate(user)
         data["may_manage_sources"] = can_manage_sources(user)
+        data["may_review_notices"] = is_reviewer(user)
     return data
