@@ -496,6 +496,13 @@ ROWS: list[Row] = [
     ),
     op(
         "POST",
+        "/notices/{reference}/extend",
+        {"*": 403, **NOT_VISIBLE_404, "owner": 200, "colleague": 200},
+        NOTICE("published"),
+        {"reason": "still wanted"},
+    ),
+    op(
+        "POST",
         "/notices/{reference}/withdraw",
         {"*": 403, **NOT_VISIBLE_404, "owner": 200, "colleague": 200},
         NOTICE("published"),

@@ -81,6 +81,7 @@ def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
             "intel_hit",
             "exchange_source",
             "exchange_sourcepull",
+            "notices_notice",
         )
         return tuple(int(query(node, f"SELECT count(*) FROM {table}")[0][0]) for table in tables)  # type: ignore[call-overload]
 
@@ -92,6 +93,13 @@ def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
     assert before[3] >= 40 and before[5] > 0  # reports from the agencies, overlapping: hits on first sign-in
     pulled = query(node, "SELECT status, taken FROM exchange_sourcepull")
     assert before[6] == 1 and [tuple(row) for row in pulled] == [("done", 2)]  # the partner feed, pulled once
+    states = sorted(tuple(row) for row in query(node, "SELECT type, kind, status FROM notices_notice"))
+    assert states == [
+        ("blue", "diffusion", "sent"),
+        ("blue", "notice", "published"),
+        ("purple", "notice", "published"),
+        ("red", "notice", "in_review"),
+    ]
     assert "not loaded again" in run(node, "demo", "--if-empty").stdout
 
 

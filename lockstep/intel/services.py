@@ -233,10 +233,12 @@ def set_review_date(actor: User, report: Report, review_at: object) -> Report:
     return report
 
 
-def withdraw_report(actor: User, report: Report, reason: str, *, authorised: bool = False) -> Report:
+def withdraw_report(actor: User | None, report: Report, reason: str, *, authorised: bool = False) -> Report:
     """Recall: the report disappears for recipients and its observables stop matching. ``authorised``: the
-    caller has checked that the actor may, without owning it (the GS cancelling a notice holding it)."""
+    caller has checked that the actor may, without owning it (the GS cancelling a notice holding it, or the
+    system letting an expired notice lapse: no actor)."""
     if not authorised:
+        assert actor is not None
         _require_owner(actor, report)
     if not reason.strip():
         raise InvalidInput(_("Say why the report is withdrawn."), fields={"reason": [_("Required.")]})

@@ -245,6 +245,15 @@ def check(request: HttpRequest, reference: str, payload: DiffusionCheckIn) -> No
     )
 
 
+@router.post(
+    "/notices/{reference}/extend",
+    response=NoticeOut,
+    summary="The owner keeps it five more years, saying why",
+)
+def extend(request: HttpRequest, reference: str, payload: ReasonIn) -> NoticeOut:
+    return _step(request, reference, services.extend_notice, payload.reason)
+
+
 @router.post("/notices/{reference}/withdraw", response=NoticeOut, summary="The owner withdraws it everywhere")
 def withdraw(request: HttpRequest, reference: str, payload: ReasonIn) -> NoticeOut:
     return _step(request, reference, services.withdraw_notice, payload.reason)

@@ -83,6 +83,7 @@ class Notice(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)  # entered the GS review queue
     published_at = models.DateTimeField(null=True, blank=True)  # published, or sent for a diffusion
     valid_until = models.DateField(null=True, blank=True)
+    expiry_warned_on = models.DateField(null=True, blank=True)  # the owner was asked to extend or let lapse
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -348,3 +348,75 @@ def withdraw_notice(actor: User, notice: Notice, reason: str) -> Notice:
         _stop_correlating(actor, notice, f"{notice.reference} withdrawn: {notice.end_reason}")
         record(actor, f"{notice.kind}.withdrawn", notice)
     return notice
+
+
+LIVE = [NoticeStatus.PUBLISHED, NoticeStatus.SENT, NoticeStatus.CHECKED]
+
+
+def extend_notice(actor: User, notice: Notice, reason: str) -> Notice:
+    """The owner keeps a notice for another validity period (five years), stating why (RPD Art. 50)."""
+    _owner_check(actor, notice)
+    if notice.status not in LIVE or notice.valid_until is None:
+        raise Conflict(_("Only a published notice or a sent diffusion is extended."))
+    if not reason.strip():
+        raise InvalidInput(_("Say why the notice is still needed."), fields={"reason": [_("required")]})
+    with transaction.atomic():
+        before = notice.valid_until
+        notice.valid_until = _validity(
+            datetime.datetime.combine(before, datetime.time(), tzinfo=datetime.UTC)
+        )
+        notice.expiry_warned_on = None
+        notice.save(update_fields=["valid_until", "expiry_warned_on"])
+        record(
+            actor,
+            f"{notice.kind}.extended",
+            notice,
+            until=notice.valid_until.isoformat(),
+            reason=reason.strip()[:300],
+        )
+    return notice
+
+
+def run_validity(today: datetime.date | None = None) -> tuple[int, int]:
+    """What the worker does each tick: ask owners whose notices expire within the warning period to extend or
+    let them lapse (once), and let lapse what has expired (its linked values stop matching). Returns (warned,
+    expired)."""
+    today = today or timezone.now().date()
+    months = int(types.rule("validity.warn_months"))
+    horizon = today + datetime.timedelta(days=round(months * 30.44))
+    warned = expired = 0
+    due = Notice.objects.filter(
+        status__in=LIVE, valid_until__lte=horizon, valid_until__gte=today, expiry_warned_on__isnull=True
+    ).select_related("owner")
+    for notice in due:
+        with transaction.atomic():
+            notice.expiry_warned_on = today
+            notice.save(update_fields=["expiry_warned_on"])
+            notify_agency(
+                notice.owner,
+                "notice",
+                gettext_noop(
+                    "%(reference)s expires on %(date)s: extend it, with your reasons, or let it lapse."
+                ),
+                {
+                    "reference": notice.reference,
+                    "date": notice.valid_until.isoformat() if notice.valid_until else "",
+                },
+                target=notice,
+            )
+            record(None, f"{notice.kind}.expiry_warned", notice)
+        warned += 1
+    for notice in Notice.objects.filter(status__in=LIVE, valid_until__lt=today).select_related(
+        "owner", "report"
+    ):
+        with transaction.atomic():
+            notice.status = NoticeStatus.EXPIRED
+            notice.end_reason = "expired"
+            notice.save(update_fields=["status", "end_reason"])
+            if notice.report is not None and notice.report.status == ReportStatus.ACTIVE:
+                withdraw_report(
+                    notice.created_by, notice.report, f"{notice.reference} expired", authorised=True
+                )
+            record(None, f"{notice.kind}.expired", notice)
+        expired += 1
+    return warned, expired

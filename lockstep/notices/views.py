@@ -166,6 +166,7 @@ def notice_action(request: HttpRequest, reference: str, action: str) -> HttpResp
             actor, notice, cancel=True, ground=form.cleaned_data.get("ground", ""), text=text
         ),
         "withdraw": lambda: services.withdraw_notice(actor, notice, request.POST.get("reason", "")),
+        "extend": lambda: services.extend_notice(actor, notice, request.POST.get("reason", "")),
     }
     if action not in steps:
         raise Http404()

@@ -238,3 +238,37 @@ def test_a_bad_linked_value_refuses_the_whole_request(world: Any) -> None:
             observables=[Submitted("email", "not-an-email")],
         )
     assert not Notice.objects.exists()
+
+
+def test_owners_are_warned_before_expiry_extend_with_reasons_or_the_notice_lapses(
+    world: Any, supervisor: Any
+) -> None:
+    import datetime
+
+    from lockstep.intel.ingest import Submitted
+
+    notice = services.draft_notice(
+        world.owner,
+        type="purple",
+        title="MO",
+        details=PURPLE,
+        observables=[Submitted("domain", "lapsing-scam.top")],
+    )
+    services.approve_notice(supervisor, notice)
+    services.publish_notice(world.reviewer, notice, dict.fromkeys(services.CHECKLIST, True))
+    until = notice.valid_until
+    assert services.run_validity(until - datetime.timedelta(days=400)) == (0, 0)  # not yet within six months
+    assert services.run_validity(until - datetime.timedelta(days=100)) == (1, 0)
+    assert services.run_validity(until - datetime.timedelta(days=99)) == (0, 0)  # warned once
+    assert Notification.objects.filter(agency=world.ncb_ke, text__contains="expires on").count() == 1
+    with pytest.raises(InvalidInput):
+        services.extend_notice(world.owner, notice, " ")
+    services.extend_notice(world.owner, notice, "Campaign still running")
+    assert notice.valid_until.year == until.year + 5 and notice.expiry_warned_on is None
+    assert services.run_validity(notice.valid_until + datetime.timedelta(days=1)) == (0, 1)
+    notice.refresh_from_db()
+    notice.report.refresh_from_db()
+    assert notice.status == NoticeStatus.EXPIRED and notice.report.status == "withdrawn"
+    assert is_tombstone_for(world.outsider, get_notice_for(world.outsider, notice.reference))
+    with pytest.raises(Conflict):
+        services.extend_notice(world.owner, notice, "too late")

@@ -13,6 +13,7 @@ from lockstep.directory.models import User
 from lockstep.exchange.demo import load_exchange
 from lockstep.intel.demo import load_intel
 from lockstep.lib.commands import LockstepCommand
+from lockstep.notices.demo import load_notices
 
 
 class Command(LockstepCommand):
@@ -45,10 +46,11 @@ class Command(LockstepCommand):
                 users = load_directory()
             stored, hits = load_intel(per_report=max(1, options["observables_per_report"]))
             pulled = load_exchange()
+            notices = load_notices()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo scenario loaded: {len(users)} demo users, {stored:,} observables, {hits:,} hits, "
-                    f"{pulled} events pulled from a partner's MISP feed."
+                    f"{pulled} events pulled from a partner's MISP feed, {notices} notices and diffusions."
                 )
             )
         self.print_logins()

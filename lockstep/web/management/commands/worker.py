@@ -1,5 +1,5 @@
-"""`lockstep worker`: runs background tasks (django-tasks' database backend) and queues the partner-source pulls
-that are due; `lockstep serve` starts one beside the web server."""
+"""`lockstep worker`: runs background tasks (django-tasks' database backend), queues the partner-source pulls
+that are due and runs notice validity (warnings before expiry, expiry); `lockstep serve` starts one."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from lockstep.exchange.models import PullStatus, SourcePull
 from lockstep.exchange.source_services import schedule_due_pulls
 from lockstep.lib.commands import LockstepCommand
+from lockstep.notices.services import run_validity
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,9 @@ def _schedule(stop: threading.Event) -> None:
         try:
             close_old_connections()
             schedule_due_pulls()
+            run_validity()
         except Exception:  # the scheduler keeps ticking; the operator reads why in the log
-            logger.exception("scheduling partner-source pulls failed")
+            logger.exception("a scheduled job failed")
         finally:
             close_old_connections()
         stop.wait(settings.LOCKSTEP_SCHEDULER_SECONDS)
@@ -59,7 +61,8 @@ class Command(LockstepCommand):
         )
         if options["once"]:
             queued = schedule_due_pulls()
-            self.stdout.write(f"{len(queued)} pulls queued")
+            warned, expired = run_validity()
+            self.stdout.write(f"{len(queued)} pulls queued; {warned} notices near expiry, {expired} expired")
             worker.run()
             return
         stop = threading.Event()
