@@ -463,6 +463,14 @@ ROWS: list[Row] = [
     ),
     op("GET", "/notices", {"*": 200}),
     op("GET", "/notices/review-queue", {"*": 403, "reviewer": 200}),
+    op("GET", "/notices/statistics", {"*": 403, "reviewer": 200}),
+    op(
+        "POST",
+        "/notices/{reference}/cancel",
+        {"*": 403, **NOT_VISIBLE_404, "reviewer": 200},
+        NOTICE("published"),
+        {"ground": "other", "text": "non-compliant"},
+    ),
     op("GET", "/notices/{reference}", {"*": 200, **NOT_VISIBLE_404}, NOTICE("published")),
     op(
         "POST",

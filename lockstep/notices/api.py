@@ -16,6 +16,7 @@ from lockstep.errors import InvalidInput
 from lockstep.notices import services
 from lockstep.notices.access import get_notice_for, is_tombstone_for, notices_for
 from lockstep.notices.models import Notice
+from lockstep.notices.stats import notice_statistics
 
 router = Router(tags=["notices"])
 
@@ -187,6 +188,11 @@ def queue(request: HttpRequest) -> list[NoticeOut]:
     return [NoticeOut.of(actor, notice) for notice in services.review_queue(actor)[:500]]
 
 
+@router.get("/notices/statistics", response=dict[str, Any], summary="GS reviewers: figures of the workflow")
+def figures(request: HttpRequest) -> dict[str, Any]:
+    return notice_statistics(actor_of(request))
+
+
 @router.get("/notices/{reference}", response=NoticeOut, summary="One notice (a tombstone once withdrawn)")
 def detail(request: HttpRequest, reference: str) -> NoticeOut:
     actor = actor_of(request)
@@ -243,6 +249,15 @@ def check(request: HttpRequest, reference: str, payload: DiffusionCheckIn) -> No
         ground=payload.ground,
         text=payload.text,
     )
+
+
+@router.post(
+    "/notices/{reference}/cancel",
+    response=NoticeOut,
+    summary="GS reviewer: cancel a published notice or a sent diffusion everywhere, with its ground",
+)
+def cancel(request: HttpRequest, reference: str, payload: RefuseIn) -> NoticeOut:
+    return _step(request, reference, services.cancel_notice, payload.ground, payload.text)
 
 
 @router.post(

@@ -420,3 +420,31 @@ def run_validity(today: datetime.date | None = None) -> tuple[int, int]:
             record(None, f"{notice.kind}.expired", notice)
         expired += 1
     return warned, expired
+
+
+def cancel_notice(actor: User, notice: Notice, ground: str, text: str) -> Notice:
+    """The GS cancels a published notice found not to comply: it is removed everywhere (recipients keep a
+    tombstone with the ground's category) and its linked values stop matching."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("Notices are cancelled by General Secretariat reviewers."))
+    if notice.kind != NoticeKind.NOTICE:
+        return check_diffusion(actor, notice, cancel=True, ground=ground, text=text)
+    if ground not in RefusalGround.values or not text.strip():
+        raise InvalidInput(
+            _("Give the ground (human rights, neutrality or other) and say why."), fields={"ground": [ground]}
+        )
+    with transaction.atomic():
+        _move(notice, [NoticeStatus.PUBLISHED], NoticeStatus.CANCELLED)
+        _review(actor, notice, {}, "cancel", ground, text.strip())
+        notice.refusal_ground, notice.end_reason = ground, text.strip()[:300]
+        notice.save()
+        _stop_correlating(actor, notice, f"{notice.reference} cancelled by the General Secretariat")
+        record(actor, "notice.cancelled", notice, ground=ground)
+        notify_agency(
+            notice.owner,
+            "notice",
+            gettext_noop("Your notice %(reference)s was cancelled (%(ground)s)."),
+            {"reference": notice.reference, "ground": ground},
+            target=notice,
+        )
+    return notice

@@ -23,6 +23,7 @@ from lockstep.notices.access import get_notice_for, is_tombstone_for, notices_fo
 from lockstep.notices.forms import NoticeForm, ReviewForm
 from lockstep.notices.models import NoticeType
 from lockstep.notices.public import extract, public_notices
+from lockstep.notices.stats import notice_statistics
 from lockstep.notices.types import SPECS
 from lockstep.policy.rules import is_operational
 
@@ -162,9 +163,7 @@ def notice_action(request: HttpRequest, reference: str, action: str) -> HttpResp
             actor, notice, form.cleaned_data.get("ground", ""), text, form.checks()
         ),
         "let-stand": lambda: services.check_diffusion(actor, notice, cancel=False, text=text),
-        "cancel": lambda: services.check_diffusion(
-            actor, notice, cancel=True, ground=form.cleaned_data.get("ground", ""), text=text
-        ),
+        "cancel": lambda: services.cancel_notice(actor, notice, form.cleaned_data.get("ground", ""), text),
         "withdraw": lambda: services.withdraw_notice(actor, notice, request.POST.get("reason", "")),
         "extend": lambda: services.extend_notice(actor, notice, request.POST.get("reason", "")),
     }
@@ -195,4 +194,5 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         }
         for notice in rows[:500]
     ]
-    return render(request, "notices/queue.html", {"items": items, "now": now})
+    figures = notice_statistics(actor)
+    return render(request, "notices/queue.html", {"items": items, "now": now, "figures": figures})

@@ -272,3 +272,28 @@ def test_owners_are_warned_before_expiry_extend_with_reasons_or_the_notice_lapse
     assert is_tombstone_for(world.outsider, get_notice_for(world.outsider, notice.reference))
     with pytest.raises(Conflict):
         services.extend_notice(world.owner, notice, "too late")
+
+
+def test_the_gs_cancels_a_published_notice_everywhere_and_the_figures_count_it(
+    world: Any, supervisor: Any
+) -> None:
+    from lockstep.notices.stats import notice_statistics
+
+    published = _submitted(world, supervisor)
+    services.publish_notice(world.reviewer, published, dict.fromkeys(services.CHECKLIST, True))
+    refused = _submitted(world, supervisor, title="second")
+    services.refuse_notice(world.reviewer, refused, "human_rights", "Risk of persecution")
+    with pytest.raises(PermissionDenied):
+        services.cancel_notice(world.owner, published, "other", "x")
+    services.cancel_notice(world.reviewer, published, "neutrality", "Found to be political after publication")
+    seen = get_notice_for(world.outsider, published.reference)
+    assert seen.status == NoticeStatus.CANCELLED and is_tombstone_for(world.outsider, seen)
+    assert Notification.objects.filter(agency=world.ncb_ke, text__contains="was cancelled").exists()
+    figures = notice_statistics(world.reviewer)
+    year = published.submitted_at.year
+    assert figures["per_type_and_year"] == [{"year": year, "type": "purple", "requested": 2, "published": 1}]
+    assert figures["refusals_and_cancellations_by_ground"] == {"human_rights": 1, "neutrality": 1}
+    assert figures["decisions"] == 2 and figures["decided_within_24_hours"] == 2
+    assert figures["median_review_hours"] == 0.0
+    with pytest.raises(PermissionDenied):
+        notice_statistics(world.owner)
