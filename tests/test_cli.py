@@ -393,3 +393,16 @@ def test_exchange_sources_and_pull_with_progress(node: dict[str, str], tmp_path:
         removed.returncode == 0
         and "passwd" not in run(node, "exchange", "sources", "--user", "ke.admin").stdout
     )
+
+
+def test_notices_list_export_and_import(node: dict[str, str], tmp_path: Path) -> None:
+    listed = run(node, "notices", "list", "--user", "ke.officer")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 4  # the demo's notices
+    out = tmp_path / "notices.jsonl"
+    exported = run(node, "notices", "export", "--user", "ke.officer", "-o", str(out))
+    assert exported.returncode == 0 and len(out.read_text().splitlines()) == 4
+    taken = run(node, "notices", "import", str(out), "--user", "gh.officer")
+    assert taken.returncode == 0 and "4 notices imported" in taken.stdout, taken.stderr
+    out.write_text('{"type": "red", "title": "incomplete"}\n')
+    refused = run(node, "notices", "import", str(out), "--user", "gh.officer")
+    assert refused.returncode != 0 and "line 1" in refused.stderr

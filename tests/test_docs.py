@@ -27,7 +27,7 @@ def test_every_lockstep_command_is_documented() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["audit", "agencies", "users", "tokens", "directory", "intel", "exchange"]
+    "command", ["audit", "agencies", "users", "tokens", "directory", "intel", "exchange", "notices"]
 )
 def test_every_subcommand_is_documented(command: str) -> None:
     from django.core.management import load_command_class
