@@ -14,7 +14,7 @@ from lockstep.accounts.actor import actor_of
 from lockstep.directory.models import Agency, User
 from lockstep.errors import InvalidInput
 from lockstep.notices import services
-from lockstep.notices.access import get_notice_for, is_tombstone_for, notices_for
+from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
 from lockstep.notices.models import Notice
 from lockstep.notices.stats import notice_statistics
 
@@ -166,17 +166,20 @@ def draft(request: HttpRequest, payload: NoticeIn) -> Status[NoticeOut]:
 @router.get("/notices", response=list[NoticeOut], summary="Notices and diffusions the caller may see")
 def listing(
     request: HttpRequest,
-    type: str | None = None,
-    status: str | None = None,
+    type: str = "",
+    status: str = "",
+    kind: str = "",
+    country: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    value: str = Query("", description="a linked value of any type (a wallet, a handle, a domain...)"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> list[NoticeOut]:
     actor = actor_of(request)
-    rows = notices_for(actor).prefetch_related("subjects__names")
-    if type:
-        rows = rows.filter(type=type)
-    if status:
-        rows = rows.filter(status=status)
+    rows = search_notices(
+        actor, type=type, status=status, kind=kind, country=country, since=since, until=until, value=value
+    ).prefetch_related("subjects__names")
     return [NoticeOut.of(actor, notice) for notice in rows[offset : offset + limit]]
 
 

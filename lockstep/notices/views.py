@@ -19,7 +19,7 @@ from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 from lockstep.intel.ingest import Submitted
 from lockstep.lib.commands import describe
 from lockstep.notices import services
-from lockstep.notices.access import get_notice_for, is_tombstone_for, notices_for
+from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
 from lockstep.notices.forms import NoticeForm, ReviewForm
 from lockstep.notices.models import NoticeType
 from lockstep.notices.public import extract, public_notices
@@ -62,11 +62,16 @@ def _operational(request: HttpRequest) -> User:
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
-    rows = notices_for(actor)
-    for name in ("type", "status", "kind"):
-        if request.GET.get(name):
-            rows = rows.filter(**{name: request.GET[name]})
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET
+    rows = search_notices(
+        actor,
+        type=query.get("type", ""),
+        status=query.get("status", ""),
+        kind=query.get("kind", ""),
+        country=query.get("country", ""),
+        value=query.get("value", ""),
+    )
+    page = Paginator(rows, 50).get_page(query.get("page"))
     return render(
         request,
         "notices/list.html",
