@@ -13,9 +13,8 @@ from ninja import Body, Field, Router, Schema, Status
 from lockstep.accounts.actor import actor_of
 from lockstep.errors import PermissionDenied
 from lockstep.exchange import validation
-from lockstep.exchange.documents import export_list, export_reports
-from lockstep.exchange.misp_services import import_misp
-from lockstep.exchange.services import Imported, export_stix, import_stix
+from lockstep.exchange.documents import export_list, export_reports, import_document
+from lockstep.exchange.services import Imported, export_stix
 from lockstep.intel import access
 from lockstep.intel.schemas import ReportOut
 from lockstep.policy.audience import MarkingSpec
@@ -60,6 +59,14 @@ class DocumentExportIn(ExportIn):
     map: dict[str, str] = Field(default_factory=dict, description="CSV: field -> column name")
 
 
+def _import(
+    request: HttpRequest, data: Any, format: str, tlp: str, audience: str, override: bool
+) -> Imported:
+    actor = actor_of(request)
+    defaults = MarkingSpec(owner=actor.agency, tlp=tlp, audience=audience)
+    return import_document(actor, data, defaults=defaults, format=format, override=override)
+
+
 def _imported(result: Imported) -> Status[ImportOut]:
     reports = [
         ImportedReportOut(report=ReportOut.of(item.report), added=item.added, hits=item.hits)
@@ -86,9 +93,7 @@ def import_bundle(
     audience: str = "members",
     override: bool = False,
 ) -> Status[ImportOut]:
-    actor = actor_of(request)
-    defaults = MarkingSpec(owner=actor.agency, tlp=tlp, audience=audience)
-    return _imported(import_stix(actor, bundle, defaults=defaults, override=override))
+    return _imported(_import(request, bundle, "stix", tlp, audience, override))
 
 
 @router.post(
@@ -103,9 +108,7 @@ def import_events(
     audience: str = "members",
     override: bool = False,
 ) -> Status[ImportOut]:
-    actor = actor_of(request)
-    defaults = MarkingSpec(owner=actor.agency, tlp=tlp, audience=audience)
-    return _imported(import_misp(actor, events, defaults=defaults, override=override))
+    return _imported(_import(request, events, "misp", tlp, audience, override))
 
 
 @router.get(

@@ -283,6 +283,20 @@ def events_of(data: Any) -> list[dict[str, Any]]:
     return [_valid_event(item) for item in items]
 
 
+def feed_order(manifest: Any, done: dict[str, int] | None = None) -> list[tuple[int, str]]:
+    """(timestamp, event uuid) of a MISP feed manifest, oldest first; with ``done`` (uuid -> timestamp already
+    taken) only the events new or changed since."""
+    if not isinstance(manifest, dict):
+        raise InvalidInput(_("manifest.json is not an object of events."))
+    done = done or {}
+    stamps = {}
+    for key, entry in manifest.items():
+        if isinstance(entry, dict):
+            raw = str(entry.get("timestamp") or "")
+            stamps[key] = int(raw) if raw.isdigit() else 0
+    return sorted((stamp, key) for key, stamp in stamps.items() if stamp > done.get(key, -1))
+
+
 def _handling(
     event: dict[str, Any], tags: list[str]
 ) -> tuple[str | None, dict[str, Any], list[str], list[str]]:

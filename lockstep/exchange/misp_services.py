@@ -149,10 +149,8 @@ def import_feed(actor: User, directory: Path, *, defaults: MarkingSpec, override
             _("%(path)s is not a MISP feed manifest: %(error)s") % {"path": manifest_path, "error": exc},
             fields={"file": [str(manifest_path)]},
         ) from None
-    if not isinstance(manifest, dict):
-        raise InvalidInput(_("manifest.json is not an object of events."))
     total = Imported([])
-    for key in sorted(manifest, key=lambda key: int((manifest[key] or {}).get("timestamp") or 0)):
+    for _stamp, key in misp.feed_order(manifest):
         try:
             data = json.loads((directory / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:

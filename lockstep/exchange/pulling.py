@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from lockstep.errors import InvalidInput
+from lockstep.exchange import misp
 from lockstep.exchange.misp_services import import_misp
 from lockstep.exchange.models import Source, SourceKind
 from lockstep.exchange.services import Imported, import_stix
@@ -148,15 +149,8 @@ def pull_taxii(source: Source, progress: Progress, report: Report) -> None:
 
 def pull_misp_feed(source: Source, progress: Progress, report: Report) -> None:
     manifest = _json(fetch(source, "manifest.json"), "manifest.json")
-    if not isinstance(manifest, dict):
-        raise SourceError(_("manifest.json is not an object of events."))
     done: dict[str, int] = source.cursor.setdefault("events", {})
-    due = sorted(
-        (int(entry.get("timestamp") or 0), key)
-        for key, entry in manifest.items()
-        if isinstance(entry, dict) and int(entry.get("timestamp") or 0) > done.get(key, -1)
-    )
-    for stamp, key in due:
+    for stamp, key in misp.feed_order(manifest, done):
         event = _json(fetch(source, f"{key}.json"), f"{key}.json")
         result = import_misp(source.run_as, event, defaults=_defaults(source), name=f"source {source.name}")
         progress.taken += 1

@@ -273,17 +273,21 @@ def publish_notice(actor: User, notice: Notice, checks: dict[str, bool]) -> Noti
     return notice
 
 
+def _check_ground(ground: str, text: str) -> None:
+    if ground not in RefusalGround.values or not text.strip():
+        raise InvalidInput(
+            _("Give the ground (human rights, neutrality or other) and say why."),
+            fields={"ground": [ground]} if ground not in RefusalGround.values else {"text": [_("required")]},
+        )
+
+
 def refuse_notice(
     actor: User, notice: Notice, ground: str, text: str, checks: dict[str, bool] | None = None
 ) -> Notice:
     """The GS reviewer refuses a request, with its recorded ground; the requester is told why."""
     if not is_reviewer(actor):
         raise PermissionDenied(_("Notices are reviewed by General Secretariat reviewers."))
-    if ground not in RefusalGround.values or not text.strip():
-        raise InvalidInput(
-            _("Give the ground (human rights, neutrality or other) and say why."),
-            fields={"ground": [ground]} if ground not in RefusalGround.values else {"text": [_("required")]},
-        )
+    _check_ground(ground, text)
     with transaction.atomic():
         _move(notice, [NoticeStatus.IN_REVIEW], NoticeStatus.REFUSED)
         _review(actor, notice, dict(checks or {}), "refuse", ground, text.strip())
@@ -306,24 +310,12 @@ def check_diffusion(actor: User, notice: Notice, *, cancel: bool, text: str = ""
         raise PermissionDenied(_("Diffusions are checked by General Secretariat reviewers."))
     if notice.kind != NoticeKind.DIFFUSION:
         raise Conflict(_("Only diffusions are checked after they are sent."))
+    if cancel:
+        return cancel_notice(actor, notice, ground, text)
     with transaction.atomic():
-        if cancel:
-            if ground not in RefusalGround.values or not text.strip():
-                raise InvalidInput(
-                    _("Give the ground (human rights, neutrality or other) and say why."),
-                    fields={"ground": [ground]},
-                )
-            _move(notice, [NoticeStatus.SENT, NoticeStatus.CHECKED], NoticeStatus.CANCELLED)
-            _review(actor, notice, {}, "cancel", ground, text.strip())
-            notice.refusal_ground, notice.end_reason = ground, text.strip()[:300]
-            _stop_correlating(
-                actor, notice, f"Diffusion {notice.reference} cancelled by the General Secretariat"
-            )
-            record(actor, "diffusion.cancelled", notice, ground=ground)
-        else:
-            _move(notice, [NoticeStatus.SENT], NoticeStatus.CHECKED)
-            _review(actor, notice, {}, "let_stand", "", text.strip())
-            record(actor, "diffusion.checked", notice)
+        _move(notice, [NoticeStatus.SENT], NoticeStatus.CHECKED)
+        _review(actor, notice, {}, "let_stand", "", text.strip())
+        record(actor, "diffusion.checked", notice)
         notice.save()
     return notice
 
@@ -423,28 +415,26 @@ def run_validity(today: datetime.date | None = None) -> tuple[int, int]:
 
 
 def cancel_notice(actor: User, notice: Notice, ground: str, text: str) -> Notice:
-    """The GS cancels a published notice found not to comply: it is removed everywhere (recipients keep a
-    tombstone with the ground's category) and its linked values stop matching."""
+    """The GS cancels a published notice found not to comply, or a sent diffusion: it is removed everywhere
+    (recipients keep a tombstone with the ground's category) and its linked values stop matching."""
     if not is_reviewer(actor):
         raise PermissionDenied(_("Notices are cancelled by General Secretariat reviewers."))
-    if notice.kind != NoticeKind.NOTICE:
-        return check_diffusion(actor, notice, cancel=True, ground=ground, text=text)
-    if ground not in RefusalGround.values or not text.strip():
-        raise InvalidInput(
-            _("Give the ground (human rights, neutrality or other) and say why."), fields={"ground": [ground]}
-        )
+    _check_ground(ground, text)
+    diffusion = notice.kind == NoticeKind.DIFFUSION
     with transaction.atomic():
-        _move(notice, [NoticeStatus.PUBLISHED], NoticeStatus.CANCELLED)
+        live = [NoticeStatus.SENT, NoticeStatus.CHECKED] if diffusion else [NoticeStatus.PUBLISHED]
+        _move(notice, live, NoticeStatus.CANCELLED)
         _review(actor, notice, {}, "cancel", ground, text.strip())
         notice.refusal_ground, notice.end_reason = ground, text.strip()[:300]
         notice.save()
         _stop_correlating(actor, notice, f"{notice.reference} cancelled by the General Secretariat")
-        record(actor, "notice.cancelled", notice, ground=ground)
-        notify_agency(
-            notice.owner,
-            "notice",
-            gettext_noop("Your notice %(reference)s was cancelled (%(ground)s)."),
-            {"reference": notice.reference, "ground": ground},
-            target=notice,
-        )
+        record(actor, f"{notice.kind}.cancelled", notice, ground=ground)
+        if not diffusion:
+            notify_agency(
+                notice.owner,
+                "notice",
+                gettext_noop("Your notice %(reference)s was cancelled (%(ground)s)."),
+                {"reference": notice.reference, "ground": ground},
+                target=notice,
+            )
     return notice
