@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lockstep.directory.tests.factories import AgencyFactory, UserFactory, ensure_base_data
 from lockstep.exchange.tests.helpers import DATA
 from lockstep.intel.models import Report
-from lockstep.intel.tests.test_browser import _sign_in
+from lockstep.web.tests.browser import click_through, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +34,8 @@ def test_an_officer_previews_a_misp_event_then_imports_and_exports_it(context: A
     )
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
     base = live_server.url
-    page = _sign_in(context, base, officer)
-    page.get_by_role("link", name="Import").click()
+    page = sign_in(context, base, officer)
+    click_through(page, page.get_by_role("link", name="Import"))
     page.locator("#id_file").set_input_files(str(DATA / "misp_event.json"))
     page.locator("#id_tlp").select_option("green")
     page.locator("#preview").click()
@@ -45,7 +45,7 @@ def test_an_officer_previews_a_misp_event_then_imports_and_exports_it(context: A
     assert "Fake parcel-delivery SMS campaign" in row and "amber" in row and "B2" in row  # the event's own
     assert "created" in row and "domain 2" in row
     assert not Report.objects.exists()  # a preview stores nothing
-    page.locator("#confirm").click()
+    click_through(page, page.locator("#confirm"))
     page.wait_for_url(f"{base}/intel/reports/*/")
     report = Report.objects.get()
     assert page.locator("h1 .mono").inner_text() == report.reference

@@ -7,27 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lockstep.directory.tests.factories import PASSWORD, AgencyFactory, UserFactory, ensure_base_data
+from lockstep.directory.tests.factories import AgencyFactory, UserFactory, ensure_base_data
+from lockstep.web.tests.browser import click_through, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(context: Any, base: str, user: Any) -> Any:
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("#sign-in").click()
-    device = TOTPDevice.objects.get(user=user)
-    page.get_by_label("Six-digit code from your authenticator app").fill(
-        f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    )
-    page.locator("#verify").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def _submit(page: Any, base: str, title: str, text: str, audience: str) -> str:
@@ -42,7 +27,7 @@ def _submit(page: Any, base: str, title: str, text: str, audience: str) -> str:
     page.get_by_label("Who receives it").select_option(audience)
     page.locator("#preview").click()
     page.locator("#recipients li").first.wait_for()
-    page.locator("#submit-report").click()
+    click_through(page, page.locator("#submit-report"))
     page.wait_for_url(f"{base}/intel/reports/*/")
     return page.locator("h1 .mono").inner_text()
 
@@ -78,7 +63,7 @@ def test_two_countries_hit_and_follow_up(
     contexts: tuple[Any, Any], live_server: Any, officers: tuple[Any, Any]
 ) -> None:
     base = live_server.url
-    kenya, nigeria = (_sign_in(context, base, user) for context, user in zip(contexts, officers, strict=True))
+    kenya, nigeria = (sign_in(context, base, user) for context, user in zip(contexts, officers, strict=True))
 
     kenya_ref = _submit(
         kenya,
@@ -103,10 +88,10 @@ def test_two_countries_hit_and_follow_up(
     assert kenya_ref in row.inner_text() and "NCB-KE" in row.inner_text()
     assert "Not shared with you" in row.inner_text()
     assert "Bank phishing, Nairobi" not in nigeria.content()
-    row.get_by_role("link").last.click()
+    click_through(nigeria, row.get_by_role("link").last)
     assert nigeria.locator("#not-shared").is_visible()
     nigeria.get_by_label("Your request to the owner").fill("Which hosting provider served the kit?")
-    nigeria.locator("#send-follow-up").click()
+    click_through(nigeria, nigeria.locator("#send-follow-up"))
     nigeria.wait_for_url(f"{base}/intel/hits/*/")
     assert nigeria.locator("#hit-state").inner_text() == "Follow-up requested"
 
@@ -118,7 +103,7 @@ def test_two_countries_hit_and_follow_up(
     request = kenya.locator(".follow-up").first
     assert "Which hosting provider served the kit?" in request.inner_text()
     request.get_by_label("Answer").fill("AS64496, a bulletproof host; seized on 3 May.")
-    request.locator(".answer-button").click()
+    click_through(kenya, request.locator(".answer-button"))
     kenya.wait_for_url(f"{base}/intel/follow-ups/")
 
     nigeria.reload()

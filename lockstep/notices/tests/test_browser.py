@@ -12,9 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.directory.tests.factories import AgencyFactory, UserFactory, ensure_base_data
 from lockstep.intel.models import Hit
-from lockstep.intel.tests.helpers import submit
-from lockstep.intel.tests.test_browser import _sign_in
+from lockstep.intel.tests.helpers import submit as submit_report
 from lockstep.notices.models import Notice
+from lockstep.web.tests.browser import click_through, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WALLET = "0x52908400098527886E0F7030069857D2E4169EE7"
@@ -57,7 +57,7 @@ def _draft(page: Any, base: str, kind: str, title: str, fields: dict[str, str]) 
     page.locator("#id_title").fill(title)
     for name, value in fields.items():
         page.locator(f"#id_{name}").fill(value)
-    page.locator("#draft").click()
+    click_through(page, page.locator("#draft"))
     page.wait_for_url(f"{base}/notices/*/")
     return page.locator("h1 .mono").inner_text()
 
@@ -66,9 +66,9 @@ def test_a_purple_notice_from_draft_to_a_hit_and_a_refusal(
     contexts: list[Any], live_server: Any, people: dict[str, Any]
 ) -> None:
     base = live_server.url
-    officer = _sign_in(contexts[0], base, people["officer"])
-    officer.get_by_role("link", name="Notices", exact=True).click()
-    officer.get_by_role("link", name="Purple notice").click()
+    officer = sign_in(contexts[0], base, people["officer"])
+    click_through(officer, officer.get_by_role("link", name="Notices", exact=True))
+    click_through(officer, officer.get_by_role("link", name="Purple notice"))
     reference = _draft(
         officer,
         base,
@@ -80,29 +80,29 @@ def test_a_purple_notice_from_draft_to_a_hit_and_a_refusal(
             "observables": f"eth:{WALLET}\nhandle:telegram:usdt_support_desk",
         },
     )
-    officer.locator("#ask").click()
+    click_through(officer, officer.locator("#ask"))
     assert "supervisor" in officer.locator("#status").inner_text()
 
-    supervisor = _sign_in(contexts[1], base, people["supervisor"])
+    supervisor = sign_in(contexts[1], base, people["supervisor"])
     supervisor.goto(f"{base}/notices/{reference}/")
-    supervisor.locator("#approve").click()
+    click_through(supervisor, supervisor.locator("#approve"))
     assert "General Secretariat" in supervisor.locator("#status").inner_text()
 
-    reviewer = _sign_in(contexts[2], base, people["reviewer"])
-    reviewer.get_by_role("link", name="Notice review").click()
-    reviewer.get_by_role("link", name=reference).click()
+    reviewer = sign_in(contexts[2], base, people["reviewer"])
+    click_through(reviewer, reviewer.get_by_role("link", name="Notice review"))
+    click_through(reviewer, reviewer.get_by_role("link", name=reference))
     for item in ("neutrality", "human_rights", "data_quality", "eligibility"):
         reviewer.locator(f"#id_{item}").check()
-    reviewer.locator("#publish").click()
+    click_through(reviewer, reviewer.locator("#publish"))
     assert reviewer.locator("#status").inner_text() == "Published"
 
-    nigeria = _sign_in(contexts[3], base, people["nigeria"])
+    nigeria = sign_in(contexts[3], base, people["nigeria"])
     nigeria.goto(f"{base}/notices/")
-    nigeria.get_by_role("link", name=reference).click()
+    click_through(nigeria, nigeria.get_by_role("link", name=reference))
     assert "drains it" in nigeria.locator("dl").inner_text()
 
     notice = Notice.objects.get(reference=reference)
-    later = submit(people["ghana"], [("handle", "telegram:usdt_support_desk")]).report
+    later = submit_report(people["ghana"], [("handle", "telegram:usdt_support_desk")]).report
     assert Hit.objects.filter(observable__report=later, other__report=notice.report).exists()
 
     second = _draft(
@@ -112,13 +112,13 @@ def test_a_purple_notice_from_draft_to_a_hit_and_a_refusal(
         "Election interference campaign",
         {"d_threat": "A party's opponents", "d_imminence": "before the vote"},
     )
-    officer.locator("#ask").click()
+    click_through(officer, officer.locator("#ask"))
     supervisor.goto(f"{base}/notices/{second}/")
-    supervisor.locator("#approve").click()
+    click_through(supervisor, supervisor.locator("#approve"))
     reviewer.goto(f"{base}/notices/{second}/")
     reviewer.locator("#id_ground").select_option("neutrality")
     reviewer.locator("#id_text").fill("Political character: Article 3.")
-    reviewer.locator("#refuse").click()
+    click_through(reviewer, reviewer.locator("#refuse"))
     assert reviewer.locator("#status").inner_text() == "Refused · Neutrality (Article 3)"
     officer.goto(f"{base}/notices/{second}/")
     assert "Political character" in officer.locator("dl").inner_text()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lockstep.directory.tests.factories import PASSWORD, AgencyFactory, UserFactory, ensure_base_data
+from lockstep.web.tests.browser import click_through, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,26 +22,21 @@ def officer() -> Any:
     return user
 
 
-def _code(user: Any) -> str:
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
 def test_sign_in_switch_to_arabic_and_sign_out(page: Any, live_server: Any, officer: Any) -> None:
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
     page.get_by_label("Username").fill("ke.officer")
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("#sign-in").click()
+    click_through(page, page.locator("#sign-in"))
     page.wait_for_url("**/accounts/verify/**")
-    page.get_by_label("Six-digit code from your authenticator app").fill(_code(officer))
-    page.locator("#verify").click()
+    page.get_by_label("Six-digit code from your authenticator app").fill(totp_code(officer))
+    click_through(page, page.locator("#verify"))
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "Welcome, Amani"
     assert page.locator("html").get_attribute("dir") == "ltr"
 
     page.select_option("#language-select", "ar")
-    page.locator("#language-submit").click()
+    click_through(page, page.locator("#language-submit"))
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
@@ -52,7 +47,7 @@ def test_sign_in_switch_to_arabic_and_sign_out(page: Any, live_server: Any, offi
     brand = page.locator("a.brand").bounding_box()
     assert brand["x"] > nav["x"]
 
-    page.locator("#sign-out").click()
+    click_through(page, page.locator("#sign-out"))
     page.wait_for_url("**/accounts/login/**")
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
@@ -67,9 +62,9 @@ def test_an_administrator_confirms_before_deactivating_a_user(page: Any, live_se
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("ke.admin")
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("#sign-in").click()
-    page.get_by_label("Six-digit code from your authenticator app").fill(_code(admin))
-    page.locator("#verify").click()
+    click_through(page, page.locator("#sign-in"))
+    page.get_by_label("Six-digit code from your authenticator app").fill(totp_code(admin))
+    click_through(page, page.locator("#verify"))
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/directory/users/{target.pk}/")
     dialogs: list[str] = []
