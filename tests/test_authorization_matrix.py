@@ -464,6 +464,13 @@ ROWS: list[Row] = [
     op("GET", "/notices", {"*": 200}),
     op("GET", "/notices/review-queue", {"*": 403, "reviewer": 200}),
     op("GET", "/notices/statistics", {"*": 403, "reviewer": 200}),
+    op("GET", "/notices/by-name", {"*": 200, **NOT_OPERATIONAL_403}, data={"name": "Ivan Petrov"}),
+    op(
+        "POST",
+        "/notices/screen",
+        {"*": 200, **NOT_OPERATIONAL_403},
+        data={"queries": [{"qid": "1", "name": "Ivan Petrov", "dob": "1988"}]},
+    ),
     op(
         "POST",
         "/notices/{reference}/cancel",

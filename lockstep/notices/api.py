@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from lockstep.accounts.actor import actor_of
 from lockstep.directory.models import Agency, User
 from lockstep.errors import InvalidInput
-from lockstep.notices import services
+from lockstep.notices import screening, services
 from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
 from lockstep.notices.models import Notice
 from lockstep.notices.stats import notice_statistics
@@ -194,6 +194,81 @@ def queue(request: HttpRequest) -> list[NoticeOut]:
 @router.get("/notices/statistics", response=dict[str, Any], summary="GS reviewers: figures of the workflow")
 def figures(request: HttpRequest) -> dict[str, Any]:
     return notice_statistics(actor_of(request))
+
+
+class CandidateOut(Schema):
+    reference: str
+    type: str
+    kind: str
+    owner: str
+    subject: int
+    name: str = Field(description="the subject's name (or alias) that matched best")
+    score: float = Field(description="0 to 1; names, partial date of birth and nationality together")
+    dob: str
+    nationalities: list[str]
+
+
+class ScreenIn(Schema):
+    queries: list[Any] = Field(
+        description='up to 10,000 objects {"qid", "name", "dob"?: "YYYY[-MM[-DD]]", "nationality"?: "KE"}'
+    )
+    threshold: float = Field(screening.DEFAULT_THRESHOLD, ge=0.5, le=1.0)
+    limit: int = Field(5, ge=1, le=50, description="candidates per query at most")
+
+
+class ScreenedOut(Schema):
+    qid: str
+    candidates: list[CandidateOut]
+
+
+class ScreenOut(Schema):
+    queries: int
+    with_candidates: int
+    results: list[ScreenedOut]
+
+
+@router.get(
+    "/notices/by-name",
+    response=list[CandidateOut],
+    summary="Persons in live notices whose name matches, across scripts and spellings, ranked",
+)
+def by_name(
+    request: HttpRequest,
+    name: str,
+    dob: str = Query("", description="YYYY, YYYY-MM or YYYY-MM-DD"),
+    nationality: str = Query("", description="two-letter country code"),
+    threshold: float = Query(0.75, ge=0.5, le=1.0),
+    limit: int = Query(20, ge=1, le=100),
+) -> list[CandidateOut]:
+    found = screening.search_by_name(
+        actor_of(request), name, dob, nationality, threshold=threshold, limit=limit
+    )
+    return [CandidateOut(**candidate.as_dict()) for candidate in found]
+
+
+@router.post(
+    "/notices/screen",
+    response=ScreenOut,
+    summary="Screen a list of people (a passenger list, a company's officers) against live notices",
+)
+def screen(request: HttpRequest, payload: ScreenIn) -> ScreenOut:
+    if len(payload.queries) > screening.MAX_QUERIES:
+        raise InvalidInput(
+            _("At most %(count)s names per screening.") % {"count": f"{screening.MAX_QUERIES:,}"},
+            fields={"queries": [str(len(payload.queries))]},
+        )
+    queries = screening.queries_from_items(
+        enumerate(payload.queries, start=1), _("item %(number)s: %(message)s")
+    )
+    results = screening.screen(actor_of(request), queries, threshold=payload.threshold, limit=payload.limit)
+    return ScreenOut(
+        queries=len(results),
+        with_candidates=sum(1 for _query, found in results if found),
+        results=[
+            ScreenedOut(qid=query.qid, candidates=[CandidateOut(**c.as_dict()) for c in found])
+            for query, found in results
+        ],
+    )
 
 
 @router.get("/notices/{reference}", response=NoticeOut, summary="One notice (a tombstone once withdrawn)")

@@ -18,7 +18,7 @@ from lockstep.directory.models import Role, User
 from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 from lockstep.intel.ingest import Submitted
 from lockstep.lib.commands import describe
-from lockstep.notices import services
+from lockstep.notices import screening, services
 from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
 from lockstep.notices.forms import NoticeForm, ReviewForm
 from lockstep.notices.models import NoticeType
@@ -72,10 +72,25 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         value=query.get("value", ""),
     )
     page = Paginator(rows, 50).get_page(query.get("page"))
+    candidates, name_error = None, ""
+    if query.get("name", "").strip():
+        try:
+            candidates = screening.search_by_name(
+                actor, query["name"], query.get("dob", ""), query.get("nationality", "")
+            )
+        except InvalidInput as error:
+            name_error = error.message
     return render(
         request,
         "notices/list.html",
-        {"page": page, "types": NoticeType.choices, "may_request": services.may_request(actor)},
+        {
+            "page": page,
+            "types": NoticeType.choices,
+            "may_request": services.may_request(actor),
+            "candidates": candidates,
+            "name_error": name_error,
+        },
+        status=400 if name_error else 200,
     )
 
 
