@@ -7,7 +7,7 @@ TEST_DATA_DIR := $(CURDIR)/var/test
 PYTEST_ARGS ?=
 BENCH_ROWS ?= 1000000
 
-.PHONY: run install install-dev messages chromium test test-sqlite test-postgres check fmt bench clean
+.PHONY: run install install-dev messages chromium fonts test test-sqlite test-postgres check fmt bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,15 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-test: install-dev messages chromium test-sqlite test-postgres
+# Fonts for printable notices in every script (DejaVu: Latin, Cyrillic, Greek, Arabic; WenQuanYi: CJK, Hangul).
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+		echo "installing Debian's fonts for printable notices"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-wqy-microhei; \
+	fi
+
+test: install-dev messages chromium fonts test-sqlite test-postgres
 
 test-sqlite: install-dev messages
 	@echo "== test suite on SQLite"

@@ -103,15 +103,16 @@ SYLLABLES = (
 
 def _population(count: int, seed: int) -> list[str]:
     """Persons as a watch list holds them: a given name from the labelled sets' (few, often shared: Mohammed,
-    Aleksandr, Wei), in its script; a family name that half the time is the labelled sets' and half the time
-    made of syllables (family names are many); a middle name two times in five."""
+    Aleksandr, Wei), in its script; a family name that one time in four is the labelled sets' (Zhang, Hassan,
+    Ivanov: common ones) and otherwise made of syllables (family names are many); a middle name two times in
+    five."""
     rng = random.Random(seed)
     spellings = [n for path in (DATA, HOLDOUT) if path.exists() for p in people(path) for n in (*p.held,)]
     words = [text.split() for text in spellings]
     made = []
     for _ in range(count):
         given, family, middle = rng.choice(words), rng.choice(words), rng.choice(words)
-        surname = family[-1] if rng.random() < 0.5 else "".join(rng.choices(SYLLABLES, k=rng.choice((2, 3))))
+        surname = family[-1] if rng.random() < 0.25 else "".join(rng.choices(SYLLABLES, k=rng.choice((2, 3))))
         parts = [given[0], surname.capitalize()] + ([middle[len(middle) // 2]] if rng.random() < 0.4 else [])
         made.append(" ".join(parts))
     return made

@@ -453,6 +453,12 @@ ROWS: list[Row] = [
         {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 404, "owner": 302, "colleague": 302},
         lambda o: {"reference": o.notices["draft"], "action": "ask"},
     ),
+    page(
+        "notices:pdf",
+        "get",
+        {**SIGN_IN, **NOT_OPERATIONAL_403, "partner": 404, "*": 200},
+        NOTICE("published"),
+    ),
     page("notices:public-json", "get", {"anonymous": 200, "*": 200}),
     page("notices:public-detail", "get", {"anonymous": 200, "*": 200}, NOTICE("public")),
     op(
@@ -479,6 +485,14 @@ ROWS: list[Row] = [
         {"ground": "other", "text": "non-compliant"},
     ),
     op("GET", "/notices/{reference}", {"*": 200, **NOT_VISIBLE_404}, NOTICE("published")),
+    op("GET", "/notices/{reference}/pdf", {"*": 200, **NOT_VISIBLE_404}, NOTICE("published")),
+    op(
+        "POST",
+        "/notices/{reference}/translations",
+        {"*": 403, **NOT_VISIBLE_404, "owner": 200, "colleague": 200, "reviewer": 200},
+        NOTICE("published"),
+        {"language": "fr", "title": "Escroquerie"},
+    ),
     op(
         "POST",
         "/notices/{reference}/ask-approval",

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lockstep.accounts.actor import actor_of
 from lockstep.directory.models import Agency, User
 from lockstep.errors import InvalidInput
-from lockstep.notices import screening, services
+from lockstep.notices import printing, screening, services
 from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
 from lockstep.notices.models import Notice
 from lockstep.notices.stats import notice_statistics
@@ -54,6 +54,10 @@ class NoticeIn(Schema):
     recipients: list[str] = Field(
         default_factory=list, description="diffusion: agency codes (none: all members)"
     )
+    translations: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description='the content in other official languages: {"fr": {"title", "summary", "details"}}',
+    )
 
 
 class SubjectOut(Schema):
@@ -77,6 +81,7 @@ class NoticeOut(Schema):
     summary: str = ""
     language: str = ""
     details: dict[str, Any] = Field(default_factory=dict)
+    translations: dict[str, Any] = Field(default_factory=dict)
     subjects: list[SubjectOut] = Field(default_factory=list)
     submitted_at: datetime.datetime | None = None
     published_at: datetime.datetime | None = None
@@ -115,6 +120,7 @@ class NoticeOut(Schema):
             summary=notice.summary,
             language=notice.language,
             details=notice.details,
+            translations=notice.translations,
             subjects=subjects,
             submitted_at=notice.submitted_at,
             published_at=notice.published_at,
@@ -142,6 +148,13 @@ class ReasonIn(Schema):
     reason: str
 
 
+class TranslationIn(Schema):
+    language: str = Field(description="fr, es, ar or en: another of the four official languages")
+    title: str
+    summary: str = ""
+    details: dict[str, str] = Field(default_factory=dict, description="the type's text fields, translated")
+
+
 @router.post("/notices", response={201: NoticeOut}, summary="Draft a notice or diffusion request")
 def draft(request: HttpRequest, payload: NoticeIn) -> Status[NoticeOut]:
     actor = actor_of(request)
@@ -159,6 +172,7 @@ def draft(request: HttpRequest, payload: NoticeIn) -> Status[NoticeOut]:
         subjects=[subject.dict() for subject in payload.subjects],
         public_extract=payload.public_extract,
         recipients=recipients,
+        translations=payload.translations,
     )
     return Status(201, NoticeOut.of(actor, notice))
 
@@ -350,3 +364,22 @@ def extend(request: HttpRequest, reference: str, payload: ReasonIn) -> NoticeOut
 @router.post("/notices/{reference}/withdraw", response=NoticeOut, summary="The owner withdraws it everywhere")
 def withdraw(request: HttpRequest, reference: str, payload: ReasonIn) -> NoticeOut:
     return _step(request, reference, services.withdraw_notice, payload.reason)
+
+
+@router.post(
+    "/notices/{reference}/translations",
+    response=NoticeOut,
+    summary="The requesting agency or a GS reviewer adds (or replaces) the content in another language",
+)
+def translate(request: HttpRequest, reference: str, payload: TranslationIn) -> NoticeOut:
+    text = {"title": payload.title, "summary": payload.summary, "details": payload.details}
+    return _step(request, reference, services.translate_notice, payload.language, text)
+
+
+@router.get(
+    "/notices/{reference}/pdf",
+    summary="A printable notice (PDF) in one of its languages (?language=fr; its own by default)",
+    response={200: None},
+)
+def pdf(request: HttpRequest, reference: str, language: str = "") -> HttpResponse:
+    return printing.pdf_response(*printing.print_notice(actor_of(request), reference, language))

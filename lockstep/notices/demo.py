@@ -38,6 +38,22 @@ def load_notices() -> int:
                 Submitted("handle", "telegram:usdt_support_desk", "fake support desk"),
                 Submitted("domain", "usdt-approve-demo.example", "fake wallet site"),
             ],
+            translations={
+                "fr": {
+                    "title": "Escroquerie à l'approbation de jetons USDT (démo)",
+                    "summary": "Les victimes sont attirées vers une fausse application de portefeuille qui leur "
+                    "demande d'approuver une autorisation de jetons.",
+                    "details": {
+                        "modus_operandi": "Une fausse application de portefeuille ou d'investissement demande à la "
+                        "victime d'approuver une autorisation USDT pour un contrat, qui vide ensuite le portefeuille.",
+                        "prevention": "Ne jamais approuver de contrat inconnu ; vérifier et révoquer les autorisations.",
+                    },
+                },
+                "ar": {
+                    "title": "احتيال الموافقة على رموز USDT (تجريبي)",
+                    "summary": "يُستدرج الضحايا إلى تطبيق محفظة مزيف يطلب منهم الموافقة على صلاحية إنفاق الرموز.",
+                },
+            },
         )
         blue = services.draft_notice(
             officer,
@@ -52,6 +68,7 @@ def load_notices() -> int:
                     "kind": "person",
                     "status": "suspect",
                     "names": ["Daniel Okoro", "D. Okoro"],
+                    "documents": [{"type": "passport", "number": "A01234567", "country": "NG"}],
                     "birth_year": 1994,
                     "nationalities": ["NG"],
                 }

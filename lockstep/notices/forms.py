@@ -19,24 +19,6 @@ class NoticeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.EN)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    subject_kind = forms.ChoiceField(
-        label=_("Subject"), choices=SubjectKind.choices, initial=SubjectKind.PERSON
-    )
-    subject_status = forms.ChoiceField(
-        label=_("Person status"), choices=[("", "-"), *PersonStatus.choices], required=False
-    )
-    names = forms.CharField(
-        label=_("Names (one per line, in any script; the first is the main one)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
-    birth_month = forms.IntegerField(label=_("Month of birth"), required=False, min_value=1, max_value=12)
-    birth_day = forms.IntegerField(label=_("Day of birth"), required=False, min_value=1, max_value=31)
-    nationalities = forms.CharField(label=_("Nationalities (country codes, comma-separated)"), required=False)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
     observables = forms.CharField(
         label=_("Linked observables (one per line, type:value, e.g. handle:telegram:name)"),
         required=False,
@@ -66,32 +48,73 @@ class NoticeForm(forms.Form):
             if key.startswith(DETAIL_PREFIX) and value
         }
 
-    def subjects(self) -> list[dict[str, Any]]:
-        data = self.cleaned_data
-        names = [line.strip() for line in data["names"].splitlines() if line.strip()]
-        if not names and not data["description"]:
-            return []
-        return [
-            {
-                "kind": data["subject_kind"],
-                "status": data["subject_status"],
-                "names": names,
-                "birth_year": data["birth_year"],
-                "birth_month": data["birth_month"],
-                "birth_day": data["birth_day"],
-                "nationalities": [c.strip().upper() for c in data["nationalities"].split(",") if c.strip()],
-                "description": data["description"],
-            }
-        ]
-
     def field_for(self, error_key: str) -> str | None:
         """The form field a service error names (``details.charge``, ``subjects[0].names``...)."""
         if error_key.startswith("details."):
             name = DETAIL_PREFIX + error_key.removeprefix("details.")
             return name if name in self.fields else None
-        if error_key.startswith("subjects"):
-            return "names"
         return error_key if error_key in self.fields else None
+
+
+class SubjectForm(forms.Form):
+    """One subject of the request: a person (names in any script, date of birth that may be partial,
+    nationalities, identity documents), a group or company, or an asset (Silver notices)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of subject"), choices=SubjectKind.choices, initial=SubjectKind.PERSON
+    )
+    status = forms.ChoiceField(
+        label=_("Person status"), choices=[("", "-"), *PersonStatus.choices], required=False
+    )
+    names = forms.CharField(
+        label=_("Names (one per line, in any script; the first is the main one)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
+    birth_month = forms.IntegerField(label=_("Month of birth"), required=False, min_value=1, max_value=12)
+    birth_day = forms.IntegerField(label=_("Day of birth"), required=False, min_value=1, max_value=31)
+    nationalities = forms.CharField(label=_("Nationalities (country codes, comma-separated)"), required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    documents = forms.CharField(
+        label=_("Identity documents (one per line: type number country, e.g. passport A1234567 RU)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def subject(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data or not (data.get("names", "").strip() or data.get("description", "").strip()):
+            return None
+        documents = []
+        for line in data["documents"].splitlines():
+            parts = line.split()
+            if len(parts) >= 3:  # type, number (may hold spaces), country
+                documents.append(
+                    {"type": parts[0], "number": " ".join(parts[1:-1]), "country": parts[-1].upper()}
+                )
+            elif parts:
+                documents.append({"type": parts[0], "number": " ".join(parts[1:]), "country": ""})
+        return {
+            "kind": data["kind"],
+            "status": data["status"],
+            "names": [line.strip() for line in data["names"].splitlines() if line.strip()],
+            "birth_year": data["birth_year"],
+            "birth_month": data["birth_month"],
+            "birth_day": data["birth_day"],
+            "nationalities": [c.strip().upper() for c in data["nationalities"].split(",") if c.strip()],
+            "documents": documents,
+            "description": data["description"],
+        }
+
+
+SubjectFormSet = forms.formset_factory(SubjectForm, extra=0, min_num=1, max_num=20, validate_max=True)
+
+
+def subjects_of(formset: Any) -> list[dict[str, Any]]:
+    return [subject for form in formset.forms if (subject := form.subject()) is not None]
 
 
 CHECK_LABELS = {

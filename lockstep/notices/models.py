@@ -72,6 +72,8 @@ class Notice(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
     summary = models.TextField(_("summary"), blank=True)
     details = models.JSONField(default=dict, blank=True)  # the type's own fields (types.FIELDS)
+    # the content in other official languages: {"fr": {"title", "summary", "details": {field: text}}}
+    translations = models.JSONField(default=dict, blank=True)
     public_extract = models.BooleanField(_("the requester consents to a public extract"), default=False)
     created_by = models.ForeignKey("directory.User", on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey("directory.User", on_delete=models.PROTECT, null=True, related_name="+")
@@ -91,6 +93,28 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages its content is in: its own first, then its translations."""
+        return [self.language] + [code for code in Language.values if code in self.translations]
+
+    def content(self, language: str = "") -> dict[str, object]:
+        """Title, summary and details in ``language`` when it is translated into it, else in its own language."""
+        if language and language != self.language and language in self.translations:
+            text = self.translations[language]
+            return {
+                "language": language,
+                "title": text.get("title", ""),
+                "summary": text.get("summary", ""),
+                "details": {**self.details, **text.get("details", {})},
+            }
+        return {
+            "language": self.language,
+            "title": self.title,
+            "summary": self.summary,
+            "details": self.details,
+        }
 
 
 class SubjectKind(models.TextChoices):

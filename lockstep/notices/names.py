@@ -95,6 +95,9 @@ class Name:
     words: tuple[Word, ...]
     # the words with two neighbours joined, and the joined word: Xiao Ming -> (Xiaoming,), Xiaoming
     joined: list[tuple[tuple[Word, ...], Word]] = field(default_factory=list)
+    keys: frozenset[str] = (
+        frozenset()
+    )  # the keys of its words (Index), to tell fast that a joined word may pair
 
 
 def _latin(text: str) -> str:
@@ -206,6 +209,7 @@ def _word(word: str, voweled: bool) -> Word:
         if len(_INTERNED) > 1_000_000:
             _INTERNED.clear()
             _pair_weight.cache_clear()
+            _word_keys.cache_clear()
         sounds = skeletons(word, not voweled)
         found = _INTERNED[(word, voweled)] = Word(
             word, sounds, vowels_of(word) if voweled else None, tuple(s for s in sounds if len(s) >= 4)
@@ -213,7 +217,13 @@ def _word(word: str, voweled: bool) -> Word:
     return found
 
 
+@functools.lru_cache(maxsize=200_000)
 def prepare(text: str) -> Name:
+    """The prepared name (one object per text, so that many holders of one name are compared once)."""
+    return _prepare(text)
+
+
+def _prepare(text: str) -> Name:
     voweled = not ABJAD.search(text)
     words = tuple(_word(word, voweled) for word in words_of(text))
     joined = []
@@ -221,7 +231,8 @@ def prepare(text: str) -> Name:
         for at in range(len(words) - 1):
             glued = _word(words[at].folded + words[at + 1].folded, voweled)
             joined.append(((*words[:at], glued, *words[at + 2 :]), glued))
-    return Name(text, words, joined)
+    keys = frozenset(key for word in words for key in _word_keys(word))
+    return Name(text, words, joined, keys)
 
 
 def word_similarity(one: Word, other: Word) -> float:
@@ -306,15 +317,10 @@ def name_similarity(one: Name, other: Name) -> float:
     if not one.words or not other.words:
         return 0.0
     pairs = [(one.words, other.words)]
-    # a joined word that pairs with none of the other side's words cannot do better than the words apart
-    pairs += [
-        (one.words, shape) for shape, glued in other.joined if any(_pair_weight(glued, w) for w in one.words)
-    ]
-    pairs += [
-        (shape, other.words)
-        for shape, glued in one.joined
-        if any(_pair_weight(glued, w) for w in other.words)
-    ]
+    # a joined word that shares no key with the other side's words would pair with none of them: it cannot do
+    # better than the words apart
+    pairs += [(one.words, shape) for shape, glued in other.joined if _word_keys(glued, True) & one.keys]
+    pairs += [(shape, other.words) for shape, glued in one.joined if _word_keys(glued, True) & other.keys]
     return max(_pairing(a, b) for a, b in pairs)
 
 
@@ -367,22 +373,34 @@ class Entry:
 
 
 def score(
-    query: Name, entry: Entry, dob: Dob = (None, None, None), nationalities: Iterable[str] = ()
+    query: Name,
+    entry: Entry,
+    dob: Dob = (None, None, None),
+    nationalities: Iterable[str] = (),
+    memo: dict[int, float] | None = None,
 ) -> float:
-    by_name = max((name_similarity(query, name) for name in entry.names), default=0.0)
+    """``memo``: the query's similarity to names already compared (by the prepared name's identity)."""
+    if memo is None:
+        memo = {}
+    by_name = 0.0
+    for name in entry.names:
+        if id(name) not in memo:
+            memo[id(name)] = name_similarity(query, name)
+        by_name = max(by_name, memo[id(name)])
     total = (
         by_name + dob_adjustment(dob, entry.dob) + nationality_adjustment(nationalities, entry.nationalities)
     )
     return round(min(max(total, 0.0), 1.0), 3)
 
 
-def _word_keys(word: Word, joined: bool = False) -> set[str]:
+@functools.lru_cache(maxsize=1 << 18)
+def _word_keys(word: Word, joined: bool = False) -> frozenset[str]:
     """Where a word is filed: its skeletons (a one-letter skeleton with its vowels, Zhou J:U), and its first
     letters unless it is two words joined (whose first letters are the first word's)."""
     keys = {s if len(s) >= 2 else f"{s}:{word.vowels}" for s in word.skeletons}
     if not joined:
         keys.add("~" + word.folded[:3])
-    return keys
+    return frozenset(keys)
 
 
 def _needed(words: int) -> int:
@@ -445,8 +463,9 @@ class Index:
         limit: int = 10,
     ) -> list[tuple[Entry, float]]:
         nationalities = tuple(nationalities)
+        memo: dict[int, float] = {}
         scored = [
-            (self.entries[at], score(query, self.entries[at], dob, nationalities))
+            (self.entries[at], score(query, self.entries[at], dob, nationalities, memo))
             for at in self.candidates(query)
         ]
         ranked = sorted((pair for pair in scored if pair[1] >= threshold), key=lambda pair: -pair[1])

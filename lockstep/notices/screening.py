@@ -7,7 +7,6 @@ names."""
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,7 +61,7 @@ class Candidate:
         }
 
 
-prepare = functools.lru_cache(maxsize=100_000)(names.prepare)
+prepare = names.prepare
 
 
 def _dob_text(subject: Subject) -> str:

@@ -23,6 +23,7 @@ from lockstep.intel.models import CrimeType, ReportStatus
 from lockstep.intel.services import activate_report, submit_report, withdraw_report
 from lockstep.notices import types
 from lockstep.notices.models import (
+    Language,
     Notice,
     NoticeKind,
     NoticeStatus,
@@ -89,6 +90,7 @@ def draft_notice(
     public_extract: bool = False,
     recipients: Sequence[Agency] = (),
     observables: Sequence[Submitted] = (),
+    translations: dict[str, dict[str, Any]] | None = None,
 ) -> Notice:
     """A request of ``type`` drafted by the actor's agency, checked for the type's fields and eligibility. A
     diffusion goes to ``recipients`` (none: every member agency) once approved; a notice to every member agency
@@ -102,7 +104,16 @@ def draft_notice(
         raise InvalidInput(_("Unknown kind."), fields={"kind": [kind]})
     if not title.strip():
         raise InvalidInput(_("Give the request a title."), fields={"title": [_("required")]})
+    if language not in Language.values:
+        raise InvalidInput(
+            _("Write it in one of the four official languages: en, fr, es, ar."),
+            fields={"language": [language]},
+        )
     types.check_notice(type, details, list(subjects))
+    checked = {
+        code: types.check_translation(type, code, language, text)
+        for code, text in (translations or {}).items()
+    }
     audience = Audience.RECIPIENTS if kind == NoticeKind.DIFFUSION and recipients else Audience.MEMBERS
     with transaction.atomic():
         marking = create_marking(
@@ -119,6 +130,7 @@ def draft_notice(
             language=language,
             summary=summary,
             details=details,
+            translations=checked,
             public_extract=public_extract,
             created_by=actor,
         )
@@ -343,6 +355,25 @@ def withdraw_notice(actor: User, notice: Notice, reason: str) -> Notice:
 
 
 LIVE = [NoticeStatus.PUBLISHED, NoticeStatus.SENT, NoticeStatus.CHECKED]
+ENDED = [NoticeStatus.REFUSED, NoticeStatus.WITHDRAWN, NoticeStatus.CANCELLED, NoticeStatus.EXPIRED]
+
+
+def translate_notice(actor: User, notice: Notice, language: str, text: dict[str, Any]) -> Notice:
+    """The content in another official language, given by the requesting agency or a GS reviewer (who
+    translates notices for publication); a second translation into one language replaces the first."""
+    if not (is_operational(actor) and (notice.owner_id == actor.agency_id or is_reviewer(actor))):
+        raise PermissionDenied(
+            _("Only the requesting agency or the General Secretariat translates a notice.")
+        )
+    if notice.status in ENDED:
+        raise Conflict(_("A refused, withdrawn, cancelled or expired notice is not translated."))
+    checked = types.check_translation(notice.type, language, notice.language, text)
+    with transaction.atomic():
+        replaced = language in notice.translations
+        notice.translations = {**notice.translations, language: checked}
+        notice.save(update_fields=["translations"])
+        record(actor, f"{notice.kind}.translated", notice, language=language, replaced=replaced)
+    return notice
 
 
 def extend_notice(actor: User, notice: Notice, reason: str) -> Notice:

@@ -19,7 +19,7 @@ from lockstep.intel.models import ReportStatus
 from lockstep.intel.services import activate_report
 from lockstep.notices import services
 from lockstep.notices.models import Notice, NoticeStatus
-from lockstep.notices.types import check_notice
+from lockstep.notices.types import check_notice, check_translation
 
 DATES = ("submitted_at", "published_at")
 
@@ -33,6 +33,7 @@ def as_line(notice: Notice) -> dict[str, Any]:
         "title": notice.title,
         "summary": notice.summary,
         "language": notice.language,
+        "translations": notice.translations,
         "details": notice.details,
         "public_extract": notice.public_extract,
         "submitted_at": notice.submitted_at.isoformat() if notice.submitted_at else None,
@@ -111,6 +112,12 @@ def import_lines(actor: User, lines: Iterable[str]) -> list[Notice]:
             )
             for field in DATES:
                 _when(item.get(field), field, number)
+            own = str(item.get("language", "en"))
+            translations = item.get("translations") or {}
+            if not isinstance(translations, dict):
+                raise InvalidInput(_("translations: an object keyed by language (fr, es, ar, en)"))
+            for code, text in translations.items():
+                check_translation(str(item.get("type", "")), code, own, text)
         except InvalidInput as exc:
             errors[f"line {number}"] = [exc.message, *(f"{k}: {'; '.join(v)}" for k, v in exc.fields.items())]
             continue
@@ -135,6 +142,7 @@ def import_lines(actor: User, lines: Iterable[str]) -> list[Notice]:
                 subjects=list(item.get("subjects") or []),
                 public_extract=bool(item.get("public_extract")),
                 recipients=recipients,
+                translations=dict(item.get("translations") or {}),
                 observables=[
                     Submitted(
                         str(o.get("type", "")), str(o.get("value", "")), str(o.get("context", ""))[:120]

@@ -174,3 +174,31 @@ def _check_red(details: dict[str, Any], errors: dict[str, list[str]]) -> None:
         errors["details.purpose"] = [
             _("Say whether the person is wanted for prosecution or to serve a sentence.")
         ]
+
+
+def check_translation(
+    notice_type: str, language: str, own_language: str, text: dict[str, Any]
+) -> dict[str, Any]:
+    """A translation of a notice's content into another official language, checked and trimmed: a title, a
+    summary, and text for the type's own fields (numbers are not translated)."""
+    from lockstep.notices.models import Language
+
+    if language not in Language.values or language == own_language:
+        raise InvalidInput(
+            _("Translate into another of the four official languages."), fields={"language": [str(language)]}
+        )
+    if not isinstance(text, dict) or not str(text.get("title") or "").strip():
+        raise InvalidInput(_("Give the translated title."), fields={"title": [_("required")]})
+    spec = SPECS[notice_type]
+    texts = {field.name for field in (*spec.required, *spec.optional) if not field.number}
+    details = text.get("details") or {}
+    unknown = (
+        sorted(str(key) for key in details if key not in texts) if isinstance(details, dict) else ["details"]
+    )
+    if unknown:
+        raise InvalidInput(_("These are not text fields of this type."), fields={"details": unknown})
+    return {
+        "title": str(text["title"]).strip()[:200],
+        "summary": str(text.get("summary") or "").strip(),
+        "details": {key: str(value).strip() for key, value in details.items() if str(value).strip()},
+    }

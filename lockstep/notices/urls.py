@@ -14,5 +14,6 @@ urlpatterns = [
     path("new/<str:type>/", views.notice_new, name="new"),
     path("review/", views.review_queue, name="queue"),
     path("<str:reference>/", views.notice_detail, name="detail"),
+    path("<str:reference>/pdf/", views.notice_pdf, name="pdf"),
     path("<str:reference>/<str:action>/", views.notice_action, name="action"),
 ]

@@ -3,6 +3,9 @@ per type, the detail with its history and actions, and the GS review queue."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,10 +21,10 @@ from lockstep.directory.models import Role, User
 from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 from lockstep.intel.ingest import Submitted
 from lockstep.lib.commands import describe
-from lockstep.notices import screening, services
+from lockstep.notices import printing, screening, services
 from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
-from lockstep.notices.forms import NoticeForm, ReviewForm
-from lockstep.notices.models import NoticeType
+from lockstep.notices.forms import NoticeForm, ReviewForm, SubjectFormSet, subjects_of
+from lockstep.notices.models import Language, NoticeType
 from lockstep.notices.public import extract, public_notices
 from lockstep.notices.stats import notice_statistics
 from lockstep.notices.types import SPECS
@@ -117,7 +120,12 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
             _("Notices are requested by National Central Bureaus and authorised entities.")
         )
     form = NoticeForm(request.POST or None, notice_type=type)
-    if request.method == "POST" and form.is_valid():
+    subjects = SubjectFormSet(request.POST or None, prefix="subjects")
+    if request.method == "POST" and "add_subject" in request.POST:  # one more subject form, nothing saved
+        data = request.POST.copy()
+        data["subjects-TOTAL_FORMS"] = str(int(data.get("subjects-TOTAL_FORMS") or 1) + 1)
+        form, subjects = NoticeForm(data, notice_type=type), SubjectFormSet(data, prefix="subjects")
+    elif request.method == "POST" and form.is_valid() and subjects.is_valid():
         try:
             notice = services.draft_notice(
                 actor,
@@ -127,7 +135,7 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 language=form.cleaned_data["language"],
                 details=form.details(),
-                subjects=form.subjects(),
+                subjects=subjects_of(subjects),
                 public_extract=form.cleaned_data["public_extract"],
                 recipients=list(form.cleaned_data["recipients"]),
                 observables=_observables(form.cleaned_data["observables"]),
@@ -135,12 +143,27 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error(None, exc.message)
             for key, problems in exc.fields.items():
-                form.add_error(form.field_for(key), [f"{key}: {problem}" for problem in problems])
+                _show_error(form, subjects, key, problems)
         else:
             messages.success(request, _("%(reference)s drafted.") % {"reference": notice.reference})
             return redirect("notices:detail", reference=notice.reference)
     label = dict(NoticeType.choices)[type]
-    return render(request, "notices/new.html", {"form": form, "type": type, "label": label})
+    return render(
+        request, "notices/new.html", {"form": form, "subjects": subjects, "type": type, "label": label}
+    )
+
+
+def _show_error(form: NoticeForm, subjects: Any, key: str, problems: list[str]) -> None:
+    """A service error next to the field it names: ``details.charge`` on the form, ``subjects[1].names`` on
+    the second subject's form, anything else at the top."""
+    found = re.fullmatch(r"subjects\[(\d+)\]\.(\w+)", key)
+    messages_for = [f"{key}: {problem}" for problem in problems]
+    if found and int(found[1]) < len(subjects.forms) and found[2] in subjects.forms[int(found[1])].fields:
+        subjects.forms[int(found[1])].add_error(found[2], messages_for)
+    elif key == "subjects" and subjects.forms:
+        subjects.forms[0].add_error(None, messages_for)
+    else:
+        form.add_error(form.field_for(key), messages_for)
 
 
 @login_required
@@ -151,11 +174,30 @@ def notice_detail(request: HttpRequest, reference: str) -> HttpResponse:
     history = AuditEvent.objects.filter(target_type="notices.notice", target_id=str(notice.pk)).order_by(
         "seq"
     )
+    content = notice.content(request.GET.get("language", ""))
+    spec = SPECS[notice.type]
+    details = content["details"]
+    assert isinstance(details, dict)
+    text_fields = [field for field in (*spec.required, *spec.optional) if not field.number]
     return render(
         request,
         "notices/detail.html",
         {
             "notice": notice,
+            "content": content,
+            "fields": [
+                (field.label, details[field.name])
+                for field in (*spec.required, *spec.optional)
+                if str(details.get(field.name) or "").strip()
+            ],
+            "notice_languages": [
+                (code, label) for code, label in Language.choices if code in notice.languages
+            ],
+            "other_languages": [(code, label) for code, label in Language.choices if code != notice.language],
+            "text_fields": text_fields,
+            "may_translate": not tombstone
+            and notice.status not in services.ENDED
+            and (notice.owner_id == actor.agency_id or services.is_reviewer(actor)),
             "tombstone": tombstone,
             "owner": notice.owner_id == actor.agency_id,
             "reviewer": services.is_reviewer(actor),
@@ -165,6 +207,16 @@ def notice_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "subjects": [] if tombstone else notice.subjects.prefetch_related("names"),
         },
     )
+
+
+@login_required
+def notice_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        filename, body = printing.print_notice(actor, reference, request.GET.get("language", ""))
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    return printing.pdf_response(filename, body)
 
 
 @login_required
@@ -186,6 +238,18 @@ def notice_action(request: HttpRequest, reference: str, action: str) -> HttpResp
         "cancel": lambda: services.cancel_notice(actor, notice, form.cleaned_data.get("ground", ""), text),
         "withdraw": lambda: services.withdraw_notice(actor, notice, request.POST.get("reason", "")),
         "extend": lambda: services.extend_notice(actor, notice, request.POST.get("reason", "")),
+        "translate": lambda: services.translate_notice(
+            actor,
+            notice,
+            request.POST.get("language", ""),
+            {
+                "title": request.POST.get("t_title", ""),
+                "summary": request.POST.get("t_summary", ""),
+                "details": {
+                    key[len("t_d_") :]: value for key, value in request.POST.items() if key.startswith("t_d_")
+                },
+            },
+        ),
     }
     if action not in steps:
         raise Http404()

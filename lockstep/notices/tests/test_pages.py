@@ -17,6 +17,74 @@ from lockstep.notices.models import Notice
 pytestmark = pytest.mark.django_db
 
 
+RED_PAGE = {  # a complete Red notice request, as the page posts it
+    "kind": "notice",
+    "title": "Wanted",
+    "language": "en",
+    "d_purpose": "prosecution",
+    "d_charge": "Fraud",
+    "d_facts": "Call centre",
+    "d_applicable_law": "CMCA 2018 s. 26",
+    "d_warrant_reference": "CM 112/2026",
+    "d_max_penalty_years": "10",
+}
+
+
+def _subjects(*subjects: dict[str, str]) -> dict[str, str]:
+    """The subject forms of the request page (a Django formset) as posted."""
+    data = {"subjects-TOTAL_FORMS": str(len(subjects)), "subjects-INITIAL_FORMS": "0"}
+    for index, subject in enumerate(subjects):
+        data.update({f"subjects-{index}-{key}": value for key, value in subject.items()})
+    return data
+
+
+def test_a_request_holds_several_subjects_in_several_scripts(world: Any) -> None:
+    client = verified_client(Client(), world.owner)
+    fields = {**RED_PAGE, "title": "Investment fraud ring"}
+    first = {
+        "kind": "person",
+        "status": "suspect",
+        "names": "محمد عبد الرحمن\nMohamed Abdel Rahman",
+        "birth_year": "1979",
+    }
+    second = {
+        "kind": "person",
+        "names": "Щукин Евгений\nYevgeniy Shchukin",
+        "nationalities": "ru, ua",
+        "documents": "passport 72 1234567 RU",
+    }
+    grown = client.post("/notices/new/red/", {**fields, **_subjects(first), "add_subject": "1"})
+    page = grown.content.decode()
+    assert grown.status_code == 200 and not Notice.objects.exists()  # one more subject form, nothing saved
+    assert 'name="subjects-1-names"' in page and "Mohamed Abdel Rahman" in page
+    created = client.post("/notices/new/red/", {**fields, **_subjects(first, second, {"kind": "person"})})
+    assert created.status_code == 302, created.content.decode()[:3000]
+    notice = Notice.objects.get()
+    people = list(notice.subjects.order_by("pk"))
+    assert len(people) == 2  # the third form was left empty
+    assert [n.name for n in people[0].names.all()] == ["محمد عبد الرحمن", "Mohamed Abdel Rahman"]
+    assert people[0].birth_year == 1979 and people[0].status == "suspect"
+    assert people[1].nationalities == ["RU", "UA"]
+    assert people[1].documents == [{"type": "passport", "number": "72 1234567", "country": "RU"}]
+
+
+def test_a_service_error_on_the_second_subject_is_shown_on_it(world: Any) -> None:
+    client = verified_client(Client(), world.owner)
+    refused = client.post(
+        "/notices/new/red/",
+        {
+            **RED_PAGE,
+            **_subjects(
+                {"kind": "person", "names": "Ivan Petrov"}, {"kind": "person", "description": "no name"}
+            ),
+        },
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 200 and not Notice.objects.exists()
+    second = page.split('id="subject-2"')[1].split("</fieldset>")[0]
+    assert "subjects[1].names" in second
+
+
 def test_each_type_has_its_form_and_missing_fields_are_shown_on_them(world: Any) -> None:
     client = verified_client(Client(), world.owner)
     for notice_type in (
@@ -39,7 +107,7 @@ def test_each_type_has_its_form_and_missing_fields_are_shown_on_them(world: Any)
             "kind": "notice",
             "title": "Wanted",
             "language": "en",
-            "subject_kind": "person",
+            **_subjects({"kind": "person"}),
             "d_purpose": "prosecution",
         },
     )
@@ -56,8 +124,7 @@ def test_from_draft_to_publication_through_the_pages(world: Any) -> None:
             "kind": "notice",
             "title": "USDT approval scam",
             "language": "en",
-            "subject_kind": "entity",
-            "names": "Fake Wallet Ltd",
+            **_subjects({"kind": "entity", "names": "Fake Wallet Ltd"}),
             "d_modus_operandi": "allowance then drain",
             "d_prevention": "revoke allowances",
             "observables": "eth:0x52908400098527886E0F7030069857D2E4169EE7",
@@ -93,7 +160,7 @@ def test_a_refusal_needs_its_ground_and_a_withdrawn_notice_is_a_tombstone(world:
             "kind": "notice",
             "title": "Ransomware wave",
             "language": "en",
-            "subject_kind": "person",
+            **_subjects({"kind": "person"}),
             "d_threat": "LockBit affiliates",
             "d_imminence": "this week",
         },
