@@ -4,6 +4,8 @@ so each new endpoint must be added here with its outsider case."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -203,6 +205,18 @@ MATRIX_EVENT = {
 
 def NOTICE(state: str) -> Callable[[Objects], dict[str, Any]]:
     return lambda o: {"reference": o.notices[state]}
+
+
+def PHOTO(o: Objects) -> dict[str, Any]:
+    return {"reference": o.notices["published"], "subject": o.notices["photo"]}
+
+
+def _png() -> str:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "gray").save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
 
 
 PURPLE_DETAILS = {"modus_operandi": "token approval scam", "prevention": "revoke allowances"}
@@ -459,6 +473,7 @@ ROWS: list[Row] = [
         {**SIGN_IN, **NOT_OPERATIONAL_403, "partner": 404, "*": 200},
         NOTICE("published"),
     ),
+    page("notices:photo", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "partner": 404, "*": 200}, PHOTO),
     page("notices:public-json", "get", {"anonymous": 200, "*": 200}),
     page("notices:public-detail", "get", {"anonymous": 200, "*": 200}, NOTICE("public")),
     op(
@@ -486,6 +501,7 @@ ROWS: list[Row] = [
     ),
     op("GET", "/notices/{reference}", {"*": 200, **NOT_VISIBLE_404}, NOTICE("published")),
     op("GET", "/notices/{reference}/pdf", {"*": 200, **NOT_VISIBLE_404}, NOTICE("published")),
+    op("GET", "/notices/{reference}/subjects/{subject}/photo", {"*": 200, **NOT_VISIBLE_404}, PHOTO),
     op(
         "POST",
         "/notices/{reference}/translations",
@@ -577,7 +593,14 @@ def objects(world: World) -> Objects:
     for state in ("draft", "awaiting", "review", "published", "diffusion"):
         kind = "diffusion" if state == "diffusion" else "notice"
         notice = notice_services.draft_notice(
-            world.owner, kind=kind, type="purple", title=state, details=PURPLE_DETAILS
+            world.owner,
+            kind=kind,
+            type="purple",
+            title=state,
+            details=PURPLE_DETAILS,
+            subjects=[{"kind": "person", "names": ["Matrix Person"], "photo": _png()}]
+            if state == "published"
+            else [],
         )
         if state != "draft":
             notice_services.ask_approval(world.owner, notice)
@@ -586,6 +609,8 @@ def objects(world: World) -> Objects:
         if state == "published":
             notice_services.publish_notice(world.reviewer, notice, ALL_CHECKS["checks"])
         notices[state] = notice.reference
+        if state == "published":
+            notices["photo"] = str(notice.subjects.get().pk)
     public = notice_services.draft_notice(
         world.owner,
         type="un_special",

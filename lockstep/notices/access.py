@@ -81,3 +81,14 @@ def _kinds_of(value: str) -> list[str]:
             continue
         found.append(kind)
     return found
+
+
+def subject_photo(actor: User, reference: str, subject_id: int) -> bytes:
+    """The photo of a subject of a notice the actor may see in full; NotFound otherwise (a tombstone too)."""
+    notice = get_notice_for(actor, reference)
+    if is_tombstone_for(actor, notice):
+        raise NotFound()
+    photo = notice.subjects.filter(pk=subject_id).values_list("photo", flat=True).first()
+    if not photo:
+        raise NotFound()
+    return bytes(photo)

@@ -14,7 +14,7 @@ from lockstep.accounts.actor import actor_of
 from lockstep.directory.models import Agency, User
 from lockstep.errors import InvalidInput
 from lockstep.notices import printing, screening, services
-from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
+from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices, subject_photo
 from lockstep.notices.models import Notice
 from lockstep.notices.stats import notice_statistics
 
@@ -38,6 +38,7 @@ class SubjectIn(Schema):
     documents: list[dict[str, str]] = Field(default_factory=list)
     description: str = ""
     details: dict[str, Any] = Field(default_factory=dict)
+    photo: str = Field("", description="JPEG, PNG or WebP, base64, at most 5 MB; stored re-encoded as JPEG")
 
 
 class NoticeIn(Schema):
@@ -61,6 +62,7 @@ class NoticeIn(Schema):
 
 
 class SubjectOut(Schema):
+    id: int
     kind: str
     status: str
     names: list[NameIn]
@@ -68,7 +70,9 @@ class SubjectOut(Schema):
     birth_month: int | None
     birth_day: int | None
     nationalities: list[str]
+    documents: list[dict[str, str]] = Field(default_factory=list)
     description: str
+    photo: str = Field("", description="where to fetch the photo, when there is one")
 
 
 class NoticeOut(Schema):
@@ -103,6 +107,7 @@ class NoticeOut(Schema):
             return NoticeOut(**head, tombstone=True)
         subjects = [
             SubjectOut(
+                id=subject.pk,
                 kind=subject.kind,
                 status=subject.status,
                 names=[NameIn(name=n.name, script=n.script, alias=n.alias) for n in subject.names.all()],
@@ -110,7 +115,11 @@ class NoticeOut(Schema):
                 birth_month=subject.birth_month,
                 birth_day=subject.birth_day,
                 nationalities=subject.nationalities,
+                documents=subject.documents,
                 description=subject.description,
+                photo=f"/api/v1/notices/{notice.reference}/subjects/{subject.pk}/photo"
+                if subject.photo
+                else "",
             )
             for subject in notice.subjects.all()
         ]
@@ -383,3 +392,12 @@ def translate(request: HttpRequest, reference: str, payload: TranslationIn) -> N
 )
 def pdf(request: HttpRequest, reference: str, language: str = "") -> HttpResponse:
     return printing.pdf_response(*printing.print_notice(actor_of(request), reference, language))
+
+
+@router.get(
+    "/notices/{reference}/subjects/{subject}/photo",
+    summary="A subject's photo (JPEG), for whoever may see the notice in full",
+    response={200: None},
+)
+def photo(request: HttpRequest, reference: str, subject: int) -> HttpResponse:
+    return HttpResponse(subject_photo(actor_of(request), reference, subject), content_type="image/jpeg")

@@ -84,10 +84,13 @@ class SubjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP, at most 5 MB)"), required=False)
+
     def subject(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         if not data or not (data.get("names", "").strip() or data.get("description", "").strip()):
             return None
+        upload = data.get("photo")
         documents = []
         for line in data["documents"].splitlines():
             parts = line.split()
@@ -107,6 +110,7 @@ class SubjectForm(forms.Form):
             "nationalities": [c.strip().upper() for c in data["nationalities"].split(",") if c.strip()],
             "documents": documents,
             "description": data["description"],
+            "photo": upload.read(6 * 1024 * 1024) if upload else None,  # more than 5 MB is refused anyway
         }
 
 

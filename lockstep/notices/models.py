@@ -145,6 +145,7 @@ class Subject(models.Model):
     documents = models.JSONField(default=list, blank=True)  # [{"type", "number", "country"}]
     description = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)  # an asset's kind, value, location...
+    photo = models.BinaryField(null=True, blank=True, editable=False)  # JPEG, re-encoded (photos.py)
 
     def __str__(self) -> str:
         first = self.names.first()

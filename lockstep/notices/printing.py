@@ -8,6 +8,7 @@ fpdf2 lays out the page and uharfbuzz shapes Arabic."""
 from __future__ import annotations
 
 import datetime
+import io
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,8 @@ def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
                 f" · {subject.get_status_display()}" if subject.status else ""
             )
             line(_("Subject %(number)s: %(kind)s") % {"number": number, "kind": kind}, 11, bold=True, rtl=rtl)
+            if subject.photo:
+                pdf.image(io.BytesIO(bytes(subject.photo)), x=pdf.w - pdf.r_margin - 30, w=30)
             for name in subject.names.all():
                 label = _("Alias") if name.alias else _("Name")
                 line(f"{label}: {name.name}" + (f" ({name.script})" if name.script else ""), 10, rtl=rtl)

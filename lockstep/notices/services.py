@@ -21,7 +21,7 @@ from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 from lockstep.intel.ingest import Submitted
 from lockstep.intel.models import CrimeType, ReportStatus
 from lockstep.intel.services import activate_report, submit_report, withdraw_report
-from lockstep.notices import types
+from lockstep.notices import photos, types
 from lockstep.notices.models import (
     Language,
     Notice,
@@ -52,9 +52,20 @@ def is_reviewer(actor: User) -> bool:
     return is_active_actor(actor) and actor.agency.is_general_secretariat and actor.has_role(Role.REVIEWER)
 
 
+def _photo(item: dict[str, Any], index: int) -> bytes | None:
+    """The subject's photo, given as bytes (the page) or base64 (the API, JSON Lines), checked and re-encoded."""
+    given = item.get("photo")
+    if not given:
+        return None
+    field = f"subjects[{index}].photo"
+    data = photos.photo_from_base64(given, field) if isinstance(given, str) else bytes(given)
+    return photos.clean_photo(data, field)
+
+
 def _subjects(notice: Notice, subjects: Sequence[dict[str, Any]]) -> None:
-    for item in subjects:
+    for index, item in enumerate(subjects):
         subject = Subject.objects.create(
+            photo=_photo(item, index),
             notice=notice,
             kind=item.get("kind", SubjectKind.PERSON),
             status=item.get("status", ""),

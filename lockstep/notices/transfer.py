@@ -3,6 +3,7 @@ reads (docs/notices.md), so an agency migrating its records keeps their status a
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 from collections.abc import Iterable, Iterator
@@ -53,6 +54,8 @@ def as_line(notice: Notice) -> dict[str, Any]:
                 "nationalities": subject.nationalities,
                 "documents": subject.documents,
                 "description": subject.description,
+                "details": subject.details,
+                **({"photo": base64.b64encode(bytes(subject.photo)).decode()} if subject.photo else {}),
             }
             for subject in notice.subjects.all()
         ],

@@ -15,5 +15,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="queue"),
     path("<str:reference>/", views.notice_detail, name="detail"),
     path("<str:reference>/pdf/", views.notice_pdf, name="pdf"),
+    path("<str:reference>/subjects/<int:subject>/photo/", views.subject_photo, name="photo"),
     path("<str:reference>/<str:action>/", views.notice_action, name="action"),
 ]

@@ -23,6 +23,7 @@ from lockstep.intel.ingest import Submitted
 from lockstep.lib.commands import describe
 from lockstep.notices import printing, screening, services
 from lockstep.notices.access import get_notice_for, is_tombstone_for, search_notices
+from lockstep.notices.access import subject_photo as access_subject_photo
 from lockstep.notices.forms import NoticeForm, ReviewForm, SubjectFormSet, subjects_of
 from lockstep.notices.models import Language, NoticeType
 from lockstep.notices.public import extract, public_notices
@@ -120,11 +121,12 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
             _("Notices are requested by National Central Bureaus and authorised entities.")
         )
     form = NoticeForm(request.POST or None, notice_type=type)
-    subjects = SubjectFormSet(request.POST or None, prefix="subjects")
+    subjects = SubjectFormSet(request.POST or None, request.FILES or None, prefix="subjects")
     if request.method == "POST" and "add_subject" in request.POST:  # one more subject form, nothing saved
         data = request.POST.copy()
         data["subjects-TOTAL_FORMS"] = str(int(data.get("subjects-TOTAL_FORMS") or 1) + 1)
         form, subjects = NoticeForm(data, notice_type=type), SubjectFormSet(data, prefix="subjects")
+        # (a file chosen before adding a subject has to be chosen again: browsers do not send it back)
     elif request.method == "POST" and form.is_valid() and subjects.is_valid():
         try:
             notice = services.draft_notice(
@@ -207,6 +209,14 @@ def notice_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "subjects": [] if tombstone else notice.subjects.prefetch_related("names"),
         },
     )
+
+
+@login_required
+def subject_photo(request: HttpRequest, reference: str, subject: int) -> HttpResponse:
+    photo = access_subject_photo(_operational(request), reference, subject)
+    response = HttpResponse(photo, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -15,10 +15,10 @@ from lockstep.audit.models import AuditEvent
 from lockstep.directory.tests.factories import AgencyFactory, UserFactory
 from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 from lockstep.notices import printing, services
+from lockstep.notices.tests.helpers import published
 from lockstep.notices.tests.test_workflow import RED
 
 pytestmark = pytest.mark.django_db
-CHECKS = dict.fromkeys(services.CHECKLIST, True)
 FRENCH = {
     "title": "Escroquerie aux investissements",
     "summary": "Centre d'appels frauduleux.",
@@ -32,9 +32,8 @@ ARABIC = {"title": "احتيال استثماري", "details": {"charge": "اح�
 
 @pytest.fixture
 def notice(world: Any) -> Any:
-    supervisor = UserFactory(username="ke-sup", agency=world.ncb_ke, roles=["supervisor"])
-    notice = services.draft_notice(
-        world.owner,
+    return published(
+        world,
         type="red",
         title="Investment fraud call centre",
         summary="A call centre defrauding investors.",
@@ -56,8 +55,6 @@ def notice(world: Any) -> Any:
         ],
         translations={"fr": FRENCH},
     )
-    services.approve_notice(supervisor, notice)
-    return services.publish_notice(world.reviewer, notice, CHECKS)
 
 
 def _text(body: bytes) -> str:
