@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "lockstep.intel",
     "lockstep.exchange",
     "lockstep.notices",
+    "lockstep.operations",
     "lockstep.web",
 ]
 
