@@ -6,6 +6,8 @@ import json
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -20,6 +22,7 @@ from lockstep.errors import LockstepError, error_body
 from lockstep.exchange.api import router as exchange_router
 from lockstep.intel.api import router as intel_router
 from lockstep.notices.api import router as notices_router
+from lockstep.operations.api import router as operations_router
 from lockstep.policy.api import router as policy_router
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ api.add_router("/policy", policy_router)
 api.add_router("/", intel_router)
 api.add_router("/", exchange_router)
 api.add_router("/", notices_router)
+api.add_router("/", operations_router)
 
 WWW_AUTHENTICATE = 'Bearer realm="lockstep"'
 STATUS_CODES = {
@@ -107,6 +111,16 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _json(404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _json(
+        413,
+        "too_large",
+        _("The request body is larger than %(size)s MB.")
+        % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20},
+    )
 
 
 @api.exception_handler(Exception)

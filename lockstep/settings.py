@@ -306,3 +306,6 @@ LOGGING = {
         "level": env_str("LOCKSTEP_LOG_LEVEL", "INFO", "Log level for operators."),
     },
 }
+
+# Request bodies: a 10,000-name screening or a notice with photos (base64) fits; larger ones get 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -29,6 +29,7 @@ from lockstep.intel.models import Hit
 from lockstep.intel.services import request_follow_up
 from lockstep.intel.tests.helpers import submit
 from lockstep.notices import services as notice_services
+from lockstep.operations import services as operation_services
 
 PERSONAS = [
     "anonymous",
@@ -57,6 +58,7 @@ class Objects:
     pending: str = ""  # the partner's report awaiting GS validation
     source: str = ""  # NCB-KE's partner source
     notices: dict[str, str] = field(default_factory=dict)  # NCB-KE's notices by state: draft, awaiting, ...
+    operation: str = ""  # an operation led by the GS, with NCB-KE participating and P-TEST invited
 
 
 @dataclass
@@ -205,6 +207,13 @@ MATRIX_EVENT = {
 
 def NOTICE(state: str) -> Callable[[Objects], dict[str, Any]]:
     return lambda o: {"reference": o.notices[state]}
+
+
+def OPERATION(o: Objects) -> dict[str, Any]:
+    return {"code_name": o.operation}
+
+
+OPERATION_SEEN = {"*": 200, "outsider": 404, "admin": 404, "gs_admin": 404, "auditor": 404}
 
 
 def PHOTO(o: Objects) -> dict[str, Any]:
@@ -505,7 +514,7 @@ ROWS: list[Row] = [
     op(
         "POST",
         "/notices/{reference}/translations",
-        {"*": 403, **NOT_VISIBLE_404, "owner": 200, "colleague": 200, "reviewer": 200},
+        {"*": 403, **NOT_VISIBLE_404, "owner": 409, "colleague": 409, "reviewer": 200},
         NOTICE("published"),
         {"language": "fr", "title": "Escroquerie"},
     ),
@@ -553,6 +562,41 @@ ROWS: list[Row] = [
         NOTICE("published"),
         {"reason": "matrix"},
     ),
+    # operations: seen by the participating agencies (GS lead, NCB-KE, the partner P-TEST), run by coordinators
+    op("POST", "/operations", {"*": 403}, data={"code_name": "New", "objectives": "x", "crime_focus": "y"}),
+    op("GET", "/operations", {"*": 200}),
+    op("GET", "/operations/{code_name}", OPERATION_SEEN, OPERATION),
+    op(
+        "POST",
+        "/operations/{code_name}/participants",
+        {**OPERATION_SEEN, "owner": 403, "colleague": 403, "reviewer": 403, "partner": 403},
+        OPERATION,
+        {"agency": "NCB-NG"},
+    ),
+    op(
+        "POST",
+        "/operations/{code_name}/infrastructure",
+        OPERATION_SEEN,
+        OPERATION,
+        {"items": [{"kind": "domain", "value": "matrix-scam.example"}]},
+    ),
+    op("GET", "/operations/{code_name}/infrastructure", OPERATION_SEEN, OPERATION),
+    op(
+        "POST",
+        "/operations/{code_name}/infrastructure/state",
+        OPERATION_SEEN,
+        OPERATION,
+        {"state": "requested", "kind": "domain"},
+    ),
+    op("GET", "/operations/{code_name}/infrastructure.csv", OPERATION_SEEN, OPERATION),
+    op(
+        "POST",
+        "/operations/{code_name}/results",
+        {**OPERATION_SEEN, "partner": 403},
+        OPERATION,
+        {"counts": {"arrests": 3}},
+    ),
+    op("GET", "/operations/{code_name}/dashboard", OPERATION_SEEN, OPERATION),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op("GET", "/reports/{reference}/export", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(
@@ -638,6 +682,19 @@ def objects(world: World) -> Objects:
         pending.reference,
         source.name,
         notices,
+        _operation(world).code_name,
+    )
+
+
+def _operation(world: World) -> Any:
+    coordinator = UserFactory(username="gs.coordinator", agency=world.gs, roles=["coordinator"])
+    return operation_services.launch_operation(
+        coordinator,
+        code_name="Matrix",
+        objectives="test the matrix",
+        crime_focus="scams",
+        participants=[world.ncb_ke],
+        partners=[world.partner_agency],
     )
 
 

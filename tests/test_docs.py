@@ -27,7 +27,8 @@ def test_every_lockstep_command_is_documented() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["audit", "agencies", "users", "tokens", "directory", "intel", "exchange", "notices"]
+    "command",
+    ["audit", "agencies", "users", "tokens", "directory", "intel", "exchange", "notices", "operations"],
 )
 def test_every_subcommand_is_documented(command: str) -> None:
     from django.core.management import load_command_class

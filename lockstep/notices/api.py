@@ -400,4 +400,6 @@ def pdf(request: HttpRequest, reference: str, language: str = "") -> HttpRespons
     response={200: None},
 )
 def photo(request: HttpRequest, reference: str, subject: int) -> HttpResponse:
-    return HttpResponse(subject_photo(actor_of(request), reference, subject), content_type="image/jpeg")
+    response = HttpResponse(subject_photo(actor_of(request), reference, subject), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

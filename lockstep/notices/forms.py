@@ -88,7 +88,8 @@ class SubjectForm(forms.Form):
 
     def subject(self) -> dict[str, Any] | None:
         data = self.cleaned_data
-        if not data or not (data.get("names", "").strip() or data.get("description", "").strip()):
+        filled = ("names", "description", "documents", "nationalities", "birth_year", "photo", "status")
+        if not data or not any(data.get(name) not in (None, "") for name in filled):
             return None
         upload = data.get("photo")
         documents = []
@@ -117,8 +118,13 @@ class SubjectForm(forms.Form):
 SubjectFormSet = forms.formset_factory(SubjectForm, extra=0, min_num=1, max_num=20, validate_max=True)
 
 
-def subjects_of(formset: Any) -> list[dict[str, Any]]:
-    return [subject for form in formset.forms if (subject := form.subject()) is not None]
+def subjects_of(formset: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(form index, subject) for each subject form filled in: the empty ones are left out."""
+    return [
+        (index, subject)
+        for index, form in enumerate(formset.forms)
+        if (subject := form.subject()) is not None
+    ]
 
 
 CHECK_LABELS = {

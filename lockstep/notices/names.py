@@ -23,10 +23,9 @@ tests/data/name_variants_holdout.jsonl too (bench/names.py; figures in docs/benc
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,9 +40,8 @@ ARABIC = {
     "ژ": "zh", "گ": "g", "ک": "k", "ی": "y", "ۀ": "a",
 }  # fmt: skip
 CARONS = {"ž": "zh", "Ž": "Zh", "š": "sh", "Š": "Sh", "č": "ch", "Č": "Ch"}  # Žuravlëv: Zh, not Z
-PARTICLES = frozenset(
-    "al el ul ad ar as at an az ash von van der den de del della di da du dos das la le y e".split()
-)
+PARTICLES = frozenset("al el ul ad ar as at an az ash von van der den de del della dos das y e".split())
+SYLLABIC = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
 PATRONYMIC = frozenset(
     "bin ben ibn bn bint binti bnt bte".split()
 )  # joined to the next word: Ben Ali, Benali
@@ -56,7 +54,7 @@ EQUIVALENT = {
         "=li": "lee li yi rhee ri i",
         "=park": "park pak bak bag bahk",
         "=choi": "choi choe chey",
-        "=wu": "wu ng woo",
+        "=wu": "wu woo",
         "=guo": "guo kuo kwok",
         "=ng": "ng",
     }.items()
@@ -75,6 +73,9 @@ SOUNDS = [
 ]  # fmt: skip
 ABJAD = re.compile(r"[\u0590-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic, Persian
 MAX_SKELETONS = 8
+MAX_STEPS = 400  # past this many places in one word, each spelling keeps its first sound only
+MAX_WORD = 40  # letters of a word that count
+MAX_WORDS = 12  # words of a name that count (names are rarely longer; pairing cost grows with them)
 PAIR_FLOOR = 0.72  # two words less alike than this do not pair
 SURE = 0.9  # two words this alike count in full; below, less and less
 NEAR_PENALTY = 2.0
@@ -124,11 +125,16 @@ def _arabic_article(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """The folded words of a name, particles dropped and Arabic 'Abd al-' compounds joined."""
-    latin = re.sub(r"['’ʿʾ`]", "", _latin(_arabic_article(text)).lower())  # Sa'id, Ka'bi
+    letters = "".join(
+        char if unicodedata.category(char)[0] in "LM" or char in "'’ʿʾ`" else " " for char in text
+    )  # symbols, emoji, invisible marks and joiners separate words and match nothing
+    latin = re.sub(r"['’ʿʾ`]", "", _latin(_arabic_article(letters)).lower())  # Sa'id, Ka'bi
     raw = [word for word in re.split(r"[^a-z]+", latin) if word]
     raw = [re.sub(r"^([ln])(?:v|yu)(e|an|n)?$", r"\1u\2", word) for word in raw]  # pinyin ü as v, yu: Lv, Lyu
     raw = [re.sub(r"gu(?=[eiy])", "g", word) for word in raw]  # French Evgueni, Serguei
-    kept = [word for word in raw if word not in PARTICLES] or raw
+    if not SYLLABIC.search(text):  # Chinese, Korean syllables are never particles (Du, An, Le...)
+        raw = [word for at, word in enumerate(raw) if word not in PARTICLES or at == len(raw) - 1] or raw
+    kept = raw[:MAX_WORDS]
     joined: list[str] = []
     for word in kept:
         if joined and joined[-1] in ABD_WORDS:
@@ -158,10 +164,16 @@ def _skeletons(word: str, abjad: bool) -> frozenset[str]:
     word = re.sub(r"(?:off|ow|ff)$", "ov", word)
     if len(word) > 3 or (len(word) == 3 and word[1] in VOWELS):
         word = re.sub(r"(?<![cskgtdzp])h$", "", word)  # Fatimah, Allah, WG Yeh; not Pavlovich
+    word = word[:MAX_WORD]
     results = [("_" if word[:1] in VOWELS else "", 0)]
     done: set[str] = set()
+    seen: set[tuple[str, int]] = set()
     while results:
         stem, at = results.pop()
+        stem = re.sub(r"(.)\1+", r"\1", stem)
+        if (stem, at) in seen:  # another path to the same place: Jjjj... stays linear
+            continue
+        seen.add((stem, at))
         if at >= len(word):
             done.add(re.sub(r"(.)\1+", r"\1", stem))
             continue
@@ -174,7 +186,8 @@ def _skeletons(word: str, abjad: bool) -> frozenset[str]:
             continue
         for spelling, sounds in SOUNDS:
             if word.startswith(spelling, at) and not (abjad and spelling == "hs"):
-                for sound in sounds.split("|")[: max(1, MAX_SKELETONS - len(done) - len(results))]:
+                alternatives = sounds.split("|") if len(seen) < MAX_STEPS else sounds.split("|")[:1]
+                for sound in alternatives[: max(1, MAX_SKELETONS - len(done) - len(results))]:
                     if sound == "Y":  # J read as Y is a vowel: Jewgeni, Yevgeny, Evgeniy
                         sound = "" if stem else "_"
                     results.append((stem + sound, at + len(spelling)))
@@ -277,11 +290,12 @@ def _assignment(options: list[list[tuple[int, float]]]) -> float:
     bounds = [0.0] * (len(options) + 1)
     for i in range(len(options) - 1, -1, -1):
         bounds[i] = bounds[i + 1] + (options[i][0][1] if options[i] else 0.0)
-    best = 0.0
+    best, steps = 0.0, 0
 
     def walk(i: int, used: int, total: float) -> None:
-        nonlocal best
-        if total + bounds[i] <= best:
+        nonlocal best, steps
+        steps += 1
+        if total + bounds[i] <= best or steps > 20_000:  # past the budget: the best found (greedy first)
             return
         if i == len(options):
             best = total
@@ -417,11 +431,9 @@ class Index:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = list(entries)
         self.by_key: dict[str, set[int]] = defaultdict(set)
-        self.by_fewest: dict[int, set[int]] = defaultdict(
-            set
-        )  # entries by the word count of their shortest name
+        self.fewest: list[int] = []  # per entry, the word count of its shortest name
         for at, entry in enumerate(self.entries):
-            self.by_fewest[min((len(name.words) for name in entry.names), default=0)].add(at)
+            self.fewest.append(min((len(name.words) for name in entry.names), default=0))
             for name in entry.names:
                 for word in name.words:
                     for key in _word_keys(word):
@@ -446,11 +458,13 @@ class Index:
 
         kept: set[int] = set()
         for shape in (query.words, *(shape for shape, _glued in query.joined)):
-            found = [hits(word) for word in shape]
-            for fewest, group in self.by_fewest.items():
-                need = _needed(min(len(shape), fewest))
-                for chosen in itertools.combinations(sorted(found, key=len), need):
-                    kept |= group.intersection(*chosen)
+            counts: Counter[int] = Counter()
+            for word in shape:
+                counts.update(hits(word))
+            most = _needed(len(shape))
+            kept.update(
+                at for at, count in counts.items() if count >= most or count >= _needed(self.fewest[at])
+            )
         return list(kept)
 
     def search(

@@ -8,14 +8,14 @@ import binascii
 import io
 
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lockstep.errors import InvalidInput
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # width x height before decoding: no decompression bombs
 SIDE = 1200  # the stored photo fits in SIDE x SIDE
-FORMATS = {"JPEG", "PNG", "WEBP"}
+FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}  # MPO: the multi-picture JPEG of phones
 
 
 def clean_photo(data: bytes, field: str = "photo") -> bytes:
@@ -31,11 +31,12 @@ def clean_photo(data: bytes, field: str = "photo") -> bytes:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            picture = image.convert("RGB")
+            picture = ImageOps.exif_transpose(image).convert("RGB")  # upright, as the camera meant it
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidInput(
             _("The photo is not a readable image."), fields={field: [_("unreadable")]}
         ) from None
+    picture.info.clear()  # no comment, no ICC profile, no EXIF carried over
     picture.thumbnail((SIDE, SIDE))
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=85, optimize=True)  # no exif: Pillow writes none unless given

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,8 @@ def _font(kind: str) -> Path | None:
     return None
 
 
-def _has_arabic(text: str) -> bool:
-    return any("\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" for char in text)
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
 class _Page(FPDF):
@@ -61,6 +62,7 @@ class _Page(FPDF):
             self.unicode = True
             if cjk is not None:
                 self.add_font("cjk", "", str(cjk), collection_font_number=0)
+                self.add_font("cjk", "B", str(cjk), collection_font_number=0)  # bold lines keep their glyphs
                 self.set_fallback_fonts(["cjk"])
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 16, 18)
@@ -75,11 +77,11 @@ class _Page(FPDF):
         self.font(size, bold)
         if not self.unicode:
             text = text.encode("latin-1", "replace").decode("latin-1")
-        arabic = self.unicode and _has_arabic(text)
-        if arabic:
-            self.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl or arabic else "ltr")
+        shaped = self.unicode and (rtl or _right_to_left(text))
+        if shaped:  # Arabic joined and both Arabic and Hebrew in reading order, within the page's direction
+            self.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
         self.multi_cell(self.epw, size * 0.5, text, align="R" if rtl else "L", new_x="LMARGIN", new_y="NEXT")
-        if arabic:
+        if shaped:
             self.set_text_shaping(False)
 
     def footer(self) -> None:
@@ -202,4 +204,5 @@ def print_notice(actor: User, reference: str, language: str = "") -> tuple[str, 
 def pdf_response(filename: str, body: bytes) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -8,6 +8,7 @@ names."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -168,10 +169,26 @@ def make_query(qid: Any, name: Any, dob: Any = "", nationality: Any = "") -> Que
             raise InvalidInput(
                 _("Give the date of birth as YYYY, YYYY-MM or YYYY-MM-DD."), fields={"dob": [str(dob)[:20]]}
             ) from None
+    if isinstance(qid, bool) or not isinstance(qid, str | int) or len(str(qid)) > 100:
+        raise InvalidInput(
+            _("A qid is a text or a number of at most 100 characters."), fields={"qid": [str(qid)[:40]]}
+        )
+    given = (
+        [nationality]
+        if isinstance(nationality, str)
+        else nationality
+        if isinstance(nationality, list)
+        else None
+    )
+    if given is None or not all(isinstance(code, str) for code in given):
+        raise InvalidInput(
+            _("Give nationalities as two-letter country codes."),
+            fields={"nationality": [str(nationality)[:20]]},
+        )
     countries: list[str] = []
-    for code in [nationality] if isinstance(nationality, str) else list(nationality or []):
-        for part in str(code).replace(";", ",").split(","):
-            if part.strip() and not (len(part.strip()) == 2 and part.strip().isalpha()):
+    for code in given:
+        for part in code.replace(";", ",").split(","):
+            if part.strip() and not re.fullmatch(r"[A-Za-z]{2}", part.strip()):
                 raise InvalidInput(
                     _("Give nationalities as two-letter country codes."), fields={"nationality": [part[:10]]}
                 )
@@ -188,7 +205,7 @@ def queries_from_lines(lines: Iterable[str]) -> list[Query]:
             if line.strip():
                 try:
                     yield number, json.loads(line)
-                except json.JSONDecodeError as error:
+                except (json.JSONDecodeError, ValueError, RecursionError) as error:
                     yield number, error
 
     return queries_from_items(parsed(), _("line %(number)s: %(message)s"))
@@ -204,6 +221,8 @@ def queries_from_items(items: Iterable[tuple[int, Any]], where: str) -> list[Que
         try:
             if isinstance(item, json.JSONDecodeError):
                 raise InvalidInput(_("not JSON (%(error)s)") % {"error": item.msg})
+            if isinstance(item, ValueError | RecursionError):
+                raise InvalidInput(_("not JSON (%(error)s)") % {"error": type(item).__name__})
             if not isinstance(item, dict):
                 raise InvalidInput(_("Each entry is one JSON object."))
             if "qid" not in item or str(item["qid"]).strip() == "":

@@ -115,6 +115,13 @@ def draft_notice(
         raise InvalidInput(_("Unknown kind."), fields={"kind": [kind]})
     if not title.strip():
         raise InvalidInput(_("Give the request a title."), fields={"title": [_("required")]})
+    partners = [agency.code for agency in recipients if agency.is_partner]
+    if partners:
+        raise InvalidInput(
+            _("Notices and diffusions go to member agencies, not to partners: %(codes)s")
+            % {"codes": ", ".join(partners)},
+            fields={"recipients": partners},
+        )
     if language not in Language.values:
         raise InvalidInput(
             _("Write it in one of the four official languages: en, fr, es, ar."),
@@ -370,11 +377,16 @@ ENDED = [NoticeStatus.REFUSED, NoticeStatus.WITHDRAWN, NoticeStatus.CANCELLED, N
 
 
 def translate_notice(actor: User, notice: Notice, language: str, text: dict[str, Any]) -> Notice:
-    """The content in another official language, given by the requesting agency or a GS reviewer (who
-    translates notices for publication); a second translation into one language replaces the first."""
+    """The content in another official language, given by the requesting agency while it drafts, or by a GS
+    reviewer (who translates notices for publication, so that what members read has been reviewed); a second
+    translation into one language replaces the first."""
     if not (is_operational(actor) and (notice.owner_id == actor.agency_id or is_reviewer(actor))):
         raise PermissionDenied(
             _("Only the requesting agency or the General Secretariat translates a notice.")
+        )
+    if not is_reviewer(actor) and notice.status in (*LIVE, NoticeStatus.IN_REVIEW):
+        raise Conflict(
+            _("Once it is in review, the General Secretariat translates the notice: ask its reviewer.")
         )
     if notice.status in ENDED:
         raise Conflict(_("A refused, withdrawn, cancelled or expired notice is not translated."))

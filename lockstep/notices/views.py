@@ -124,10 +124,12 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
     subjects = SubjectFormSet(request.POST or None, request.FILES or None, prefix="subjects")
     if request.method == "POST" and "add_subject" in request.POST:  # one more subject form, nothing saved
         data = request.POST.copy()
-        data["subjects-TOTAL_FORMS"] = str(int(data.get("subjects-TOTAL_FORMS") or 1) + 1)
+        given = data.get("subjects-TOTAL_FORMS") or "1"
+        data["subjects-TOTAL_FORMS"] = str(min(int(given) if given.isdigit() else 1, 19) + 1)
         form, subjects = NoticeForm(data, notice_type=type), SubjectFormSet(data, prefix="subjects")
         # (a file chosen before adding a subject has to be chosen again: browsers do not send it back)
     elif request.method == "POST" and form.is_valid() and subjects.is_valid():
+        filled = subjects_of(subjects)  # (form index, subject) of the forms filled in
         try:
             notice = services.draft_notice(
                 actor,
@@ -137,7 +139,7 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 language=form.cleaned_data["language"],
                 details=form.details(),
-                subjects=subjects_of(subjects),
+                subjects=[subject for _index, subject in filled],
                 public_extract=form.cleaned_data["public_extract"],
                 recipients=list(form.cleaned_data["recipients"]),
                 observables=_observables(form.cleaned_data["observables"]),
@@ -145,7 +147,7 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error(None, exc.message)
             for key, problems in exc.fields.items():
-                _show_error(form, subjects, key, problems)
+                _show_error(form, subjects, [index for index, _subject in filled], key, problems)
         else:
             messages.success(request, _("%(reference)s drafted.") % {"reference": notice.reference})
             return redirect("notices:detail", reference=notice.reference)
@@ -155,13 +157,14 @@ def notice_new(request: HttpRequest, type: str) -> HttpResponse:
     )
 
 
-def _show_error(form: NoticeForm, subjects: Any, key: str, problems: list[str]) -> None:
+def _show_error(form: NoticeForm, subjects: Any, forms_of: list[int], key: str, problems: list[str]) -> None:
     """A service error next to the field it names: ``details.charge`` on the form, ``subjects[1].names`` on
-    the second subject's form, anything else at the top."""
+    the form of the second subject filled in (``forms_of``: the form index of each), anything else at the top."""
     found = re.fullmatch(r"subjects\[(\d+)\]\.(\w+)", key)
     messages_for = [f"{key}: {problem}" for problem in problems]
-    if found and int(found[1]) < len(subjects.forms) and found[2] in subjects.forms[int(found[1])].fields:
-        subjects.forms[int(found[1])].add_error(found[2], messages_for)
+    at = forms_of[int(found[1])] if found and int(found[1]) < len(forms_of) else None
+    if found and at is not None and found[2] in subjects.forms[at].fields:
+        subjects.forms[at].add_error(found[2], messages_for)
     elif key == "subjects" and subjects.forms:
         subjects.forms[0].add_error(None, messages_for)
     else:

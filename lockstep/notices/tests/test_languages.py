@@ -82,29 +82,40 @@ def test_the_content_is_shown_in_each_language_it_holds(world: Any, notice: Any)
 def test_translations_are_checked_and_only_owner_or_gs_give_them(world: Any, notice: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.translate_notice(world.outsider, notice, "es", {"title": "Fraude"})
+    with pytest.raises(Conflict, match="General Secretariat translates"):
+        services.translate_notice(
+            world.owner, notice, "es", {"title": "Fraude"}
+        )  # published: reviewed text only
+    gs = world.reviewer
     with pytest.raises(InvalidInput, match="another of the four"):
-        services.translate_notice(world.owner, notice, "en", {"title": "Same language"})
+        services.translate_notice(gs, notice, "en", {"title": "Same language"})
     with pytest.raises(InvalidInput, match="another of the four"):
-        services.translate_notice(world.owner, notice, "de", {"title": "Betrug"})
+        services.translate_notice(gs, notice, "de", {"title": "Betrug"})
     with pytest.raises(InvalidInput) as caught:
         services.translate_notice(
-            world.owner, notice, "es", {"title": "Fraude", "details": {"max_penalty_years": "9"}}
+            gs, notice, "es", {"title": "Fraude", "details": {"max_penalty_years": "9"}}
         )
     assert caught.value.fields == {"details": ["max_penalty_years"]}  # numbers are not translated
     with pytest.raises(InvalidInput, match="title"):
-        services.translate_notice(world.owner, notice, "es", {"title": " "})
-    services.translate_notice(world.owner, notice, "fr", {"title": "Nouveau titre"})
+        services.translate_notice(gs, notice, "es", {"title": " "})
+    services.translate_notice(gs, notice, "fr", {"title": "Nouveau titre"})
     notice.refresh_from_db()
     assert notice.translations["fr"]["title"] == "Nouveau titre"  # replaced
     services.withdraw_notice(world.owner, notice, "arrested")
     with pytest.raises(Conflict):
-        services.translate_notice(world.owner, notice, "es", {"title": "Fraude"})
+        services.translate_notice(gs, notice, "es", {"title": "Fraude"})
+    draft = services.draft_notice(
+        world.owner, type="purple", title="draft", details={"modus_operandi": "x", "prevention": "y"}
+    )
+    services.translate_notice(
+        world.owner, draft, "es", {"title": "borrador"}
+    )  # the requester, while drafting
     with pytest.raises(InvalidInput, match="official languages"):
         services.draft_notice(world.owner, type="red", title="x", details=RED, language="de")
 
 
 def test_the_pdf_holds_the_notice_in_its_language(world: Any, notice: Any) -> None:
-    services.translate_notice(world.owner, notice, "ar", ARABIC)
+    services.translate_notice(world.reviewer, notice, "ar", ARABIC)
     _name, body = printing.print_notice(world.outsider, notice.reference)
     text = _text(body)
     assert notice.reference in text and "Investment fraud call centre" in text
@@ -157,7 +168,14 @@ def test_without_the_fonts_the_pdf_is_still_made_and_says_so(
 
 
 def test_the_api_translates_and_prints(world: Any, notice: Any) -> None:
-    client = verified_client(Client(), world.owner)
+    owner = verified_client(Client(), world.owner)
+    refused = owner.post(
+        f"/api/v1/notices/{notice.reference}/translations",
+        {"language": "es", "title": "Fraude"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409  # published: the GS translates
+    client = verified_client(Client(), world.reviewer)
     response = client.post(
         f"/api/v1/notices/{notice.reference}/translations",
         {"language": "es", "title": "Fraude de inversión", "details": {"charge": "Fraude informático"}},
@@ -173,3 +191,29 @@ def test_the_api_translates_and_prints(world: Any, notice: Any) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 400
+
+
+def test_hebrew_and_chinese_print_in_order_and_in_bold(world: Any) -> None:
+    notice = published(
+        world,
+        type="red",
+        title="通缉 张伟",
+        details=RED,
+        subjects=[{"kind": "person", "names": ["שלמה כהן", "张伟", "Zhang Wei"]}],
+    )
+    text = _text(printing.print_notice(world.outsider, notice.reference)[1])
+    assert "通缉 张伟" in text  # the bold title keeps its Chinese letters
+    assert "שלמה כהן" in text  # right to left, in reading order
+    assert "Alias: Zhang Wei" in text
+
+
+def test_partners_receive_no_diffusion(world: Any) -> None:
+    with pytest.raises(InvalidInput, match="not to partners"):
+        services.draft_notice(
+            world.owner,
+            kind="diffusion",
+            type="purple",
+            title="to a partner",
+            details={"modus_operandi": "x", "prevention": "y"},
+            recipients=[world.partner_agency],
+        )

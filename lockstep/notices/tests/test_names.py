@@ -153,3 +153,31 @@ def test_precision_and_recall_on_the_labelled_set() -> None:
 def test_precision_and_recall_on_the_held_out_set() -> None:
     """A set built apart from the rules and never tuned on: what to expect on names nobody has seen."""
     _check(HOLDOUT, recall=0.93, precision_dated=0.97, precision=0.8, top1=0.9)
+
+
+def test_names_that_would_blow_up_the_matcher_are_bounded() -> None:
+    assert len(names.skeletons("j" * 40)) <= names.MAX_SKELETONS  # every j doubles the readings
+    assert len(names.skeletons("ch" * 150)) <= names.MAX_SKELETONS
+    long = names.prepare(" ".join(["ali", "aly", "alee", "eli", "ely", "alai"] * 8))
+    assert len(long.words) == names.MAX_WORDS
+    assert names.name_similarity(long, long) == 1.0
+    index = names.Index([names.Entry("x", [names.prepare("Maria Jose Garcia Lopez de la Fuente Martinez")])])
+    assert index.search(names.prepare(" ".join(["ba", "be", "bi", "bo", "bu"] * 20)), threshold=0.5) == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Le Thi Hoa", "Nguyen Thi Hoa"),
+        ("안정훈", "김정훈"),
+        ("杜伟", "张伟"),
+        ("Di Wei Ming", "Li Wei Ming"),
+    ],
+)
+def test_short_family_names_are_not_dropped_as_particles(one: str, other: str) -> None:
+    assert similarity(one, other) < THRESHOLD
+
+
+def test_symbols_and_invisible_marks_are_not_letters() -> None:
+    assert names.words_of("😀") == [] and names.words_of("🇷🇺") == []
+    assert names.words_of("Ali\u200fHassan") == ["ali", "hassan"]  # a right-to-left mark separates words

@@ -179,3 +179,24 @@ def test_a_refusal_needs_its_ground_and_a_withdrawn_notice_is_a_tombstone(world:
     owner.post(f"/notices/{notice.reference}/withdraw/", {"reason": "campaign over"})
     tomb = verified_client(Client(), world.outsider).get(f"/notices/{notice.reference}/").content.decode()
     assert "Ransomware wave" not in tomb and "LockBit" not in tomb and "Withdrawn" in tomb
+
+
+def test_the_subject_forms_survive_odd_counts_and_errors_land_on_the_right_form(world: Any) -> None:
+    client = verified_client(Client(), world.owner)
+    odd = client.post("/notices/new/red/", {**RED_PAGE, "subjects-TOTAL_FORMS": "abc", "add_subject": "1"})
+    assert odd.status_code == 200
+    refused = client.post(
+        "/notices/new/red/",
+        {
+            **RED_PAGE,
+            **_subjects(
+                {"kind": "person"},
+                {"kind": "person", "names": ""},
+                {"kind": "person", "description": "no name"},
+            ),
+        },
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 200 and not Notice.objects.exists()
+    third = page.split('id="subject-3"')[1].split("</fieldset>")[0]
+    assert "subjects[0].names" in third  # the first subject filled in is on the third form

@@ -123,3 +123,26 @@ def test_the_photo_travels_in_the_json_lines(world: Any, published: Notice) -> N
     assert base64.b64decode(line["subjects"][0]["photo"]) == bytes(published.subjects.get().photo)
     imported = import_lines(world.owner, [json.dumps(line)])
     assert bytes(imported[0].subjects.get().photo)[:3] == b"\xff\xd8\xff"
+
+
+def test_a_comment_goes_and_a_turned_photo_is_set_upright() -> None:
+    picture, out = Image.new("RGB", (300, 200), "red"), io.BytesIO()
+    tags = Image.Exif()
+    tags[0x0112] = 6  # orientation: turn 90 degrees to show
+    picture.save(out, format="JPEG", comment=b"SECRET-COMMENT", exif=tags)
+    kept = photos.clean_photo(out.getvalue())
+    assert b"SECRET-COMMENT" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.size == (200, 300)
+
+
+def test_photo_and_pdf_are_never_cached(world: Any, published: Notice) -> None:
+    client = verified_client(Client(), world.outsider)
+    subject = published.subjects.get()
+    for url in (
+        f"/api/v1/notices/{published.reference}/subjects/{subject.pk}/photo",
+        f"/api/v1/notices/{published.reference}/pdf",
+        f"/notices/{published.reference}/pdf/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"], url

@@ -240,3 +240,33 @@ def test_the_list_page_finds_a_person_by_name(world: Any, notices: dict[str, Any
     assert "Nobody in the notices you may see has a name like this." in nobody
     bad = client.get("/notices/", {"name": "Zhang Wei", "dob": "next year"})
     assert bad.status_code == 400 and "YYYY" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"qid": "a", "name": "Ali", "nationality": 12},
+        {"qid": "a", "name": "Ali", "nationality": True},
+        {"qid": "a", "name": "Ali", "nationality": "ÄÖ"},
+        {"qid": [1, 2], "name": "Ali"},
+        {"qid": "x" * 101, "name": "Ali"},
+        {"qid": "a", "name": "😀"},
+        {"qid": "a", "name": ["Ali"]},
+    ],
+)
+def test_odd_items_are_refused_not_crashed_on(item: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInput):
+        screening.queries_from_items([(1, item)], "item %(number)s: %(message)s")
+
+
+def test_odd_json_lines_are_refused_by_number() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        screening.queries_from_lines(['{"qid": 1, "name": "' + "9" * 10 + '"}', "9" * 5000, "[" * 100000])
+    assert [fault.split(":")[0] for fault in caught.value.fields["lines"]] == ["line 1", "line 2", "line 3"]
+
+
+def test_a_body_too_large_is_413(world: Any) -> None:
+    client = _api(world.outsider)
+    body = json.dumps({"queries": [{"qid": str(n), "name": "Zhang Wei " * 30} for n in range(45_000)]})
+    response = client.post("/api/v1/notices/screen", body, content_type="application/json")
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"

@@ -1,0 +1,352 @@
+"""Operations API: launch and run an operation, its participants, infrastructure (bulk import, filtered pages,
+bulk state changes, CSV export) and results (report, correct, dashboard, press sentence)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from lockstep.accounts.actor import actor_of
+from lockstep.directory.models import Agency
+from lockstep.errors import InvalidInput
+from lockstep.operations import services
+from lockstep.operations.models import COUNTS, InfrastructureItem, Operation
+from lockstep.operations.results import dashboard, press_figures
+
+router = Router(tags=["operations"])
+
+
+class PhaseIn(Schema):
+    kind: str = Field(description="preparation, action or follow_up")
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+class OperationIn(Schema):
+    code_name: str
+    objectives: str
+    crime_focus: str
+    co_leads: list[str] = Field(default_factory=list, description="agency codes")
+    participants: list[str] = Field(default_factory=list, description="agency codes")
+    partners: list[str] = Field(default_factory=list, description="partner agency codes")
+    phases: list[PhaseIn] = Field(default_factory=list)
+
+
+class ParticipantOut(Schema):
+    agency: str
+    role: str
+    joined_at: datetime.datetime
+
+
+class OperationOut(Schema):
+    code_name: str
+    objectives: str
+    crime_focus: str
+    lead: str
+    status: str
+    community: str
+    participants: list[ParticipantOut]
+    phases: list[PhaseIn]
+
+    @staticmethod
+    def of(operation: Operation) -> OperationOut:
+        return OperationOut(
+            code_name=operation.code_name,
+            objectives=operation.objectives,
+            crime_focus=operation.crime_focus,
+            lead=operation.lead.code,
+            status=operation.status,
+            community=operation.community.code,
+            participants=[
+                ParticipantOut(agency=p.agency.code, role=p.role, joined_at=p.joined_at)
+                for p in operation.participants.select_related("agency")
+            ],
+            phases=[
+                PhaseIn(kind=p.kind, starts_on=p.starts_on, ends_on=p.ends_on) for p in operation.phases.all()
+            ],
+        )
+
+
+def _agencies(codes: list[str], field: str) -> list[Agency]:
+    found = {agency.code: agency for agency in Agency.objects.filter(code__in=codes)}
+    missing = sorted(set(codes) - set(found))
+    if missing:
+        raise InvalidInput(
+            _("Unknown agencies: %(codes)s") % {"codes": ", ".join(missing)}, fields={field: missing}
+        )
+    return [found[code] for code in codes]
+
+
+@router.post("/operations", response={201: OperationOut}, summary="A coordinator launches an operation")
+def launch(request: HttpRequest, payload: OperationIn) -> Status:
+    operation = services.launch_operation(
+        actor_of(request),
+        code_name=payload.code_name,
+        objectives=payload.objectives,
+        crime_focus=payload.crime_focus,
+        co_leads=_agencies(payload.co_leads, "co_leads"),
+        participants=_agencies(payload.participants, "participants"),
+        partners=_agencies(payload.partners, "partners"),
+        phases=[services.PhaseSpec(p.kind, p.starts_on, p.ends_on) for p in payload.phases],
+    )
+    return Status(201, OperationOut.of(operation))
+
+
+@router.get(
+    "/operations", response=list[OperationOut], summary="The operations the caller's agency takes part in"
+)
+def listing(request: HttpRequest) -> list[OperationOut]:
+    return [OperationOut.of(operation) for operation in services.operations_for(actor_of(request))[:200]]
+
+
+@router.get("/operations/{code_name}", response=OperationOut, summary="One operation")
+def detail(request: HttpRequest, code_name: str) -> OperationOut:
+    return OperationOut.of(services.get_operation_for(actor_of(request), code_name))
+
+
+class ParticipantIn(Schema):
+    agency: str
+    role: str = Field("participant", description="co_lead, participant or partner")
+
+
+@router.post(
+    "/operations/{code_name}/participants",
+    response=OperationOut,
+    summary="Coordinators of the lead and co-leading bodies: an agency joins or changes role",
+)
+def join(request: HttpRequest, code_name: str, payload: ParticipantIn) -> OperationOut:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    services.add_participant(actor, operation, _agencies([payload.agency], "agency")[0], payload.role)
+    return OperationOut.of(operation)
+
+
+class ImportIn(Schema):
+    items: list[dict[str, Any]] = Field(
+        description='{"kind", "value", "provider"?, "registrar"?, "asn"?, "country"?, "state"?, "evidence_ref"?}'
+    )
+
+
+class ImportOut(Schema):
+    read: int
+    created: int
+    already: int
+
+
+@router.post(
+    "/operations/{code_name}/infrastructure",
+    response=ImportOut,
+    summary="Participants: infrastructure items in bulk (every item checked first; each value once)",
+)
+def import_items(request: HttpRequest, code_name: str, payload: ImportIn) -> ImportOut:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    summary = services.import_infrastructure(actor, operation, payload.items)
+    return ImportOut(read=summary.read, created=summary.created, already=summary.already)
+
+
+class ItemOut(Schema):
+    id: int
+    kind: str
+    value: str
+    provider: str
+    registrar: str
+    asn: int | None
+    country: str
+    state: str
+    identified_on: datetime.date
+    requested_on: datetime.date | None
+    closed_on: datetime.date | None
+    evidence_ref: str
+    agency: str
+
+
+class ItemsOut(Schema):
+    items: list[ItemOut]
+    next_after: int | None = Field(description="pass as after= for the next page; null on the last")
+
+
+def _items(operation: Operation, kind: str, state: str, country: str, search: str) -> Any:
+    rows = InfrastructureItem.objects.filter(operation=operation)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if state:
+        rows = rows.filter(state=state)
+    if country:
+        rows = rows.filter(country=country.upper())
+    if search:
+        rows = rows.filter(value__icontains=search.strip()[:200])
+    return rows
+
+
+@router.get(
+    "/operations/{code_name}/infrastructure",
+    response=ItemsOut,
+    summary="Participants: infrastructure items, filtered, in pages (keyset: after=)",
+)
+def items(
+    request: HttpRequest,
+    code_name: str,
+    kind: str = "",
+    state: str = "",
+    country: str = "",
+    search: str = "",
+    after: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+) -> ItemsOut:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    rows = list(
+        _items(operation, kind, state, country, search)
+        .filter(id__gt=after)
+        .select_related("agency")
+        .order_by("id")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ItemsOut(
+        items=[ItemOut(**_item(row)) for row in rows], next_after=rows[-1].id if more and rows else None
+    )
+
+
+def _item(row: InfrastructureItem) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "value": row.value,
+        "provider": row.provider,
+        "registrar": row.registrar,
+        "asn": row.asn,
+        "country": row.country,
+        "state": row.state,
+        "identified_on": row.identified_on,
+        "requested_on": row.requested_on,
+        "closed_on": row.closed_on,
+        "evidence_ref": row.evidence_ref,
+        "agency": row.agency.code,
+    }
+
+
+class StateIn(Schema):
+    state: str = Field(description="identified, requested, taken_down, refused or no_response")
+    ids: list[int] = Field(default_factory=list, description="these items; or, when empty, all that match:")
+    kind: str = ""
+    from_state: str = ""
+    country: str = ""
+    evidence_ref: str = ""
+    on: datetime.date | None = None
+
+
+class StateOut(Schema):
+    changed: int
+
+
+@router.post(
+    "/operations/{code_name}/infrastructure/state",
+    response=StateOut,
+    summary="Participants: move items (by id, or all that match the filters) to a takedown state",
+)
+def change(request: HttpRequest, code_name: str, payload: StateIn) -> StateOut:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    rows = _items(operation, payload.kind, payload.from_state, payload.country, "")
+    if payload.ids:
+        rows = rows.filter(id__in=payload.ids[:100_000])
+    elif not (payload.kind or payload.from_state or payload.country):
+        raise InvalidInput(_("Name the items: ids, or at least one filter."), fields={"ids": [_("required")]})
+    count = services.change_state(
+        actor, operation, rows, payload.state, evidence_ref=payload.evidence_ref, on=payload.on
+    )
+    return StateOut(changed=count)
+
+
+@router.get(
+    "/operations/{code_name}/infrastructure.csv",
+    summary="Participants: the infrastructure items that match, as CSV",
+    response={200: None},
+)
+def export(
+    request: HttpRequest, code_name: str, kind: str = "", state: str = "", country: str = ""
+) -> HttpResponse:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    out = io.StringIO()
+    fields = list(ItemOut.model_fields)
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    for row in (
+        _items(operation, kind, state, country, "")
+        .select_related("agency")
+        .order_by("id")
+        .iterator(chunk_size=5000)
+    ):
+        writer.writerow(_item(row))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{operation.code_name}-infrastructure.csv"'
+    return response
+
+
+class MoneyIn(Schema):
+    kind: str = Field(description="seized, recovered, intercepted or losses")
+    amount: Decimal
+    currency: str
+    usd_rate: Decimal = Field(description="USD for one unit of the currency")
+    rate_date: datetime.date
+
+
+class ResultsIn(Schema):
+    counts: dict[str, Any] = Field(description=", ".join(name for name, _label in COUNTS))
+    money: list[MoneyIn] = Field(default_factory=list)
+    note: str = ""
+    correction_reason: str = Field("", description="required when the agency has reported already")
+
+
+class ResultsOut(Schema):
+    agency: str
+    version: int
+    counts: dict[str, int]
+
+
+@router.post(
+    "/operations/{code_name}/results",
+    response=ResultsOut,
+    summary="A participating agency reports (or corrects) its country's results",
+)
+def report(request: HttpRequest, code_name: str, payload: ResultsIn) -> ResultsOut:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    saved = services.report_results(
+        actor,
+        operation,
+        counts=payload.counts,
+        money=[services.Money(m.kind, m.amount, m.currency, m.usd_rate, m.rate_date) for m in payload.money],
+        note=payload.note,
+        correction_reason=payload.correction_reason,
+    )
+    return ResultsOut(agency=actor.agency.code, version=saved.version, counts=saved.counts)
+
+
+@router.get(
+    "/operations/{code_name}/dashboard",
+    response=dict[str, Any],
+    summary="The figures: totals, per country, over time, infrastructure per state, and the press sentence",
+)
+def figures(request: HttpRequest, code_name: str) -> dict[str, Any]:
+    operation = services.get_operation_for(actor_of(request), code_name)
+    numbers = dashboard(operation)
+    return {
+        **numbers,
+        "usd": {kind: str(amount) for kind, amount in numbers["usd"].items()},
+        "countries": [
+            {**row, "usd": {kind: str(amount) for kind, amount in row["usd"].items()}}
+            for row in numbers["countries"]
+        ],
+        "press": press_figures(operation, numbers),
+    }

@@ -1,0 +1,136 @@
+"""The operations API from launch to the dashboard: infrastructure in pages, filters, bulk states and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from conftest import verified_client
+from lockstep.directory.tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clients(world: Any) -> dict[str, Client]:
+    AgencyFactory(code="AFRIPOL", kind="regional_body", country_id=None, region="africa")
+    coordinator = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    return {
+        "coordinator": verified_client(Client(), coordinator),
+        "kenya": verified_client(Client(), world.owner),
+        "nigeria": verified_client(Client(), world.outsider),
+        "partner": verified_client(Client(), world.partner),
+    }
+
+
+def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, body, content_type="application/json")
+
+
+def test_an_operation_through_the_api(clients: dict[str, Client]) -> None:
+    launched = _post(
+        clients["coordinator"],
+        "/api/v1/operations",
+        {
+            "code_name": "Serengeti",
+            "objectives": "Dismantle scam infrastructure",
+            "crime_focus": "online scams",
+            "co_leads": ["AFRIPOL"],
+            "participants": ["NCB-KE"],
+            "partners": ["P-TEST"],
+            "phases": [{"kind": "action", "starts_on": "2024-09-02", "ends_on": "2024-10-31"}],
+        },
+    )
+    assert launched.status_code == 201, launched.content
+    assert {p["agency"]: p["role"] for p in launched.json()["participants"]}["AFRIPOL"] == "co_lead"
+    assert clients["nigeria"].get("/api/v1/operations/Serengeti").status_code == 404
+    unknown = _post(
+        clients["coordinator"],
+        "/api/v1/operations",
+        {"code_name": "X1", "objectives": "x", "crime_focus": "y", "participants": ["NCB-ZZ"]},
+    )
+    assert unknown.status_code == 400 and unknown.json()["error"]["fields"] == {"participants": ["NCB-ZZ"]}
+
+    items = [
+        {"kind": "domain", "value": f"s{n}.example", "country": "KE" if n % 2 else "NG"} for n in range(250)
+    ]
+    imported = _post(clients["kenya"], "/api/v1/operations/Serengeti/infrastructure", {"items": items})
+    assert imported.json() == {"read": 250, "created": 250, "already": 0}
+    partner = _post(
+        clients["partner"],
+        "/api/v1/operations/Serengeti/infrastructure",
+        {"items": [{"kind": "ip", "value": "198.51.100.9"}]},
+    )
+    assert partner.json()["created"] == 1
+
+    seen, after = [], 0
+    while True:
+        page = (
+            clients["kenya"]
+            .get(
+                "/api/v1/operations/Serengeti/infrastructure", {"limit": 100, "after": after, "country": "KE"}
+            )
+            .json()
+        )
+        seen += [item["value"] for item in page["items"]]
+        if page["next_after"] is None:
+            break
+        after = page["next_after"]
+    assert len(seen) == 125 == len(set(seen))
+
+    changed = _post(
+        clients["kenya"],
+        "/api/v1/operations/Serengeti/infrastructure/state",
+        {"state": "taken_down", "country": "KE", "evidence_ref": "ticket 1"},
+    )
+    assert changed.json() == {"changed": 125}
+    nothing_named = _post(
+        clients["kenya"], "/api/v1/operations/Serengeti/infrastructure/state", {"state": "refused"}
+    )
+    assert nothing_named.status_code == 400
+    exported = clients["kenya"].get(
+        "/api/v1/operations/Serengeti/infrastructure.csv", {"state": "taken_down"}
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert len(rows) == 125 and rows[0]["evidence_ref"] == "ticket 1" and rows[0]["closed_on"]
+
+    reported = _post(
+        clients["kenya"],
+        "/api/v1/operations/Serengeti/results",
+        {
+            "counts": {"arrests": 12, "victims_identified": 300},
+            "money": [
+                {
+                    "kind": "seized",
+                    "amount": "50000",
+                    "currency": "USD",
+                    "usd_rate": "1",
+                    "rate_date": "2024-10-31",
+                }
+            ],
+        },
+    )
+    assert reported.json() == {
+        "agency": "NCB-KE",
+        "version": 1,
+        "counts": {"arrests": 12, "victims_identified": 300},
+    }
+    again = _post(clients["kenya"], "/api/v1/operations/Serengeti/results", {"counts": {"arrests": 13}})
+    assert again.status_code == 400  # a correction needs its reason
+    assert (
+        _post(
+            clients["partner"], "/api/v1/operations/Serengeti/results", {"counts": {"arrests": 1}}
+        ).status_code
+        == 403
+    )
+    figures = clients["coordinator"].get("/api/v1/operations/Serengeti/dashboard").json()
+    assert figures["totals"]["arrests"] == 12 and figures["usd"]["seized"] == "50000.00"
+    assert figures["taken_down"] == 125 and figures["identified"] == 251
+    assert (
+        "12 arrests" in figures["press"]
+        and "125 malicious infrastructures taken down (50% of those identified)" in figures["press"]
+    )
