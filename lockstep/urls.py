@@ -13,6 +13,7 @@ urlpatterns = [
     path("intel/", include("lockstep.intel.urls")),
     path("exchange/", include("lockstep.exchange.web_urls")),
     path("notices/", include("lockstep.notices.urls")),
+    path("operations/", include("lockstep.operations.urls")),
     path("audit/", include("lockstep.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -214,6 +214,7 @@ def OPERATION(o: Objects) -> dict[str, Any]:
 
 
 OPERATION_SEEN = {"*": 200, "outsider": 404, "admin": 404, "gs_admin": 404, "auditor": 404}
+OPERATION_PAGE = {**SIGN_IN, "*": 200, "outsider": 404, "admin": 403, "gs_admin": 403, "auditor": 403}
 
 
 def PHOTO(o: Objects) -> dict[str, Any]:
@@ -483,6 +484,17 @@ ROWS: list[Row] = [
         NOTICE("published"),
     ),
     page("notices:photo", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "partner": 404, "*": 200}, PHOTO),
+    page("operations:list", "get", {**SIGN_IN, **NOT_OPERATIONAL_403, "*": 200}),
+    page("operations:new", "get", {**SIGN_IN, "*": 403}),
+    page("operations:detail", "get", OPERATION_PAGE, OPERATION),
+    page("operations:infrastructure", "get", OPERATION_PAGE, OPERATION),
+    page(
+        "operations:action",
+        "post",
+        {**OPERATION_PAGE, "owner": 302, "colleague": 302, "reviewer": 302, "partner": 403},
+        lambda o: {"code_name": o.operation, "action": "results"},
+        {"c_arrests": "2"},
+    ),
     page("notices:public-json", "get", {"anonymous": 200, "*": 200}),
     page("notices:public-detail", "get", {"anonymous": 200, "*": 200}, NOTICE("public")),
     op(

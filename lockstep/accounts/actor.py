@@ -16,3 +16,14 @@ def actor_of(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise NotAuthenticated()
     return user
+
+
+def operational_actor_of(request: HttpRequest) -> User:
+    """The signed-in user, who must hold an operational role (auditors and administrators alone may not)."""
+    from lockstep.errors import PermissionDenied
+    from lockstep.policy.rules import is_operational
+
+    actor = actor_of(request)
+    if not is_operational(actor):
+        raise PermissionDenied()
+    return actor

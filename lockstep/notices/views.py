@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lockstep.accounts.actor import actor_of
+from lockstep.accounts.actor import actor_of, operational_actor_of
 from lockstep.audit.models import AuditEvent
-from lockstep.directory.models import Role, User
+from lockstep.directory.models import Role
 from lockstep.errors import Conflict, InvalidInput, PermissionDenied
 from lockstep.intel.ingest import Submitted
 from lockstep.lib.commands import describe
@@ -29,7 +29,6 @@ from lockstep.notices.models import Language, NoticeType
 from lockstep.notices.public import extract, public_notices
 from lockstep.notices.stats import notice_statistics
 from lockstep.notices.types import SPECS
-from lockstep.policy.rules import is_operational
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
@@ -56,16 +55,9 @@ def public_detail(request: HttpRequest, reference: str) -> HttpResponse:
 # --- pages of signed-in users ---------------------------------------------------------------------------
 
 
-def _operational(request: HttpRequest) -> User:
-    actor = actor_of(request)
-    if not is_operational(actor):
-        raise PermissionDenied()
-    return actor
-
-
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = operational_actor_of(request)
     query = request.GET
     rows = search_notices(
         actor,
@@ -113,7 +105,7 @@ def _observables(text: str) -> list[Submitted]:
 
 @login_required
 def notice_new(request: HttpRequest, type: str) -> HttpResponse:
-    actor = _operational(request)
+    actor = operational_actor_of(request)
     if type not in SPECS:
         raise Http404()
     if not services.may_request(actor):
@@ -173,7 +165,7 @@ def _show_error(form: NoticeForm, subjects: Any, forms_of: list[int], key: str, 
 
 @login_required
 def notice_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _operational(request)
+    actor = operational_actor_of(request)
     notice = get_notice_for(actor, reference)
     tombstone = is_tombstone_for(actor, notice)
     history = AuditEvent.objects.filter(target_type="notices.notice", target_id=str(notice.pk)).order_by(
@@ -216,7 +208,7 @@ def notice_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def subject_photo(request: HttpRequest, reference: str, subject: int) -> HttpResponse:
-    photo = access_subject_photo(_operational(request), reference, subject)
+    photo = access_subject_photo(operational_actor_of(request), reference, subject)
     response = HttpResponse(photo, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -224,7 +216,7 @@ def subject_photo(request: HttpRequest, reference: str, subject: int) -> HttpRes
 
 @login_required
 def notice_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _operational(request)
+    actor = operational_actor_of(request)
     try:
         filename, body = printing.print_notice(actor, reference, request.GET.get("language", ""))
     except InvalidInput as exc:
@@ -235,7 +227,7 @@ def notice_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def notice_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    actor = _operational(request)
+    actor = operational_actor_of(request)
     notice = get_notice_for(actor, reference)
     form = ReviewForm(request.POST)
     form.is_valid()

@@ -154,7 +154,7 @@ def launch_operation(
         raise PermissionDenied(_("Coordinators of member agencies launch operations."))
     name = code_name.strip()
     errors = {}
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]{1,79}", name):
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]{1,79}", name) or name.lower() == "new":
         errors["code_name"] = [_("Letters, digits, spaces, dots, dashes; 2 to 80 characters.")]
     if not objectives.strip():
         errors["objectives"] = [_("required")]

@@ -19,6 +19,10 @@ from lockstep.notices.tests.helpers import published
 from lockstep.notices.tests.test_workflow import RED
 
 pytestmark = pytest.mark.django_db
+needs_fonts = pytest.mark.skipif(
+    printing._font("regular") is None or printing._font("cjk") is None,
+    reason="the Debian fonts fonts-dejavu-core and fonts-wqy-microhei are not installed (make fonts)",
+)
 FRENCH = {
     "title": "Escroquerie aux investissements",
     "summary": "Centre d'appels frauduleux.",
@@ -114,6 +118,7 @@ def test_translations_are_checked_and_only_owner_or_gs_give_them(world: Any, not
         services.draft_notice(world.owner, type="red", title="x", details=RED, language="de")
 
 
+@needs_fonts
 def test_the_pdf_holds_the_notice_in_its_language(world: Any, notice: Any) -> None:
     services.translate_notice(world.reviewer, notice, "ar", ARABIC)
     _name, body = printing.print_notice(world.outsider, notice.reference)
@@ -193,6 +198,7 @@ def test_the_api_translates_and_prints(world: Any, notice: Any) -> None:
     assert bad.status_code == 400
 
 
+@needs_fonts
 def test_hebrew_and_chinese_print_in_order_and_in_bold(world: Any) -> None:
     notice = published(
         world,

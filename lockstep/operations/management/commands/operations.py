@@ -6,7 +6,6 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +13,9 @@ from django.core.management.base import CommandError, CommandParser
 
 from lockstep.lib.commands import LockstepCommand, user_named
 from lockstep.operations import services
+from lockstep.operations.files import rows_from_text
 from lockstep.operations.models import COUNTS, MoneyKind
 from lockstep.operations.results import dashboard, press_figures
-
-
-def rows_of(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of a CSV file with a header (kind,value,provider,registrar,asn,country,state,evidence_ref) or of
-    JSON Lines; a line that is not JSON becomes an empty row, which the import refuses by its number."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        first = handle.readline()
-        handle.seek(0)
-        if first.lstrip().startswith("{"):
-            for line in handle:
-                if line.strip():
-                    try:
-                        item = json.loads(line)
-                    except (ValueError, RecursionError):
-                        item = {}
-                    yield item if isinstance(item, dict) else {}
-        else:
-            yield from csv.DictReader(handle)
 
 
 class Command(LockstepCommand):
@@ -123,7 +105,8 @@ class Command(LockstepCommand):
             line = f"{done:,} of {total:,} items stored, {rate:,.0f}/s"
             self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
 
-        summary = services.import_infrastructure(user, operation, rows_of(path), progress=show)
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        summary = services.import_infrastructure(user, operation, rows_from_text(text), progress=show)
         if tty:
             self.stderr.write("")
         self.stdout.write(

@@ -1,0 +1,195 @@
+"""Operation pages: the list, launching one, its overview (participants, phases, figures, press sentence,
+timeline), its infrastructure (filtered pages, bulk state changes, import) and its results form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lockstep.accounts.actor import operational_actor_of
+from lockstep.audit.models import AuditEvent
+from lockstep.directory.models import Agency
+from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.lib.commands import describe
+from lockstep.operations import services
+from lockstep.operations.files import rows_from_text
+from lockstep.operations.forms import LaunchForm, ResultsForm
+from lockstep.operations.models import (
+    COUNTS,
+    InfrastructureItem,
+    InfrastructureKind,
+    ParticipantRole,
+    TakedownState,
+)
+from lockstep.operations.results import dashboard, press_figures
+
+
+@login_required
+def operation_list(request: HttpRequest) -> HttpResponse:
+    actor = operational_actor_of(request)
+    return render(
+        request,
+        "operations/list.html",
+        {"operations": services.operations_for(actor)[:200], "may_launch": services.may_launch(actor)},
+    )
+
+
+@login_required
+def operation_new(request: HttpRequest) -> HttpResponse:
+    actor = operational_actor_of(request)
+    if not services.may_launch(actor):
+        raise PermissionDenied(_("Coordinators of member agencies launch operations."))
+    form = LaunchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation = services.launch_operation(actor, **form.launch_arguments())
+        except (InvalidInput, Conflict) as exc:
+            form.add_error(None, describe(exc))
+        else:
+            messages.success(request, _("Operation %(name)s launched.") % {"name": operation.code_name})
+            return redirect("operations:detail", code_name=operation.code_name)
+    return render(request, "operations/new.html", {"form": form})
+
+
+@login_required
+def operation_detail(request: HttpRequest, code_name: str) -> HttpResponse:
+    actor = operational_actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    figures = dashboard(operation)
+    role = services.role_of(operation, actor.agency)
+    timeline = AuditEvent.objects.filter(
+        target_type="operations.operation", target_id=str(operation.pk)
+    ).order_by("-seq")[:200]
+    return render(
+        request,
+        "operations/detail.html",
+        {
+            "operation": operation,
+            "figures": figures,
+            "press": press_figures(operation, figures),
+            "counts": [(name, label, figures["totals"][name]) for name, label in COUNTS],
+            "participants": operation.participants.select_related("agency"),
+            "phases": operation.phases.all(),
+            "may_run": services.may_run(actor, operation),
+            "may_report": role is not None and role != ParticipantRole.PARTNER,
+            "results_form": ResultsForm(),
+            "roles": [
+                (value, label) for value, label in ParticipantRole.choices if value != ParticipantRole.LEAD
+            ],
+            "agencies": Agency.objects.exclude(operation_roles__operation=operation).order_by("code")[:500],
+            "timeline": timeline,
+        },
+    )
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip() for key in ("kind", "state", "country", "search")}
+
+
+def _filtered(operation: Any, filters: dict[str, str]) -> Any:
+    rows = InfrastructureItem.objects.filter(operation=operation)
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    if filters.get("state"):
+        rows = rows.filter(state=filters["state"])
+    if filters.get("country"):
+        rows = rows.filter(country=filters["country"].upper())
+    if filters.get("search"):
+        rows = rows.filter(value__icontains=filters["search"][:200])
+    return rows
+
+
+@login_required
+def infrastructure(request: HttpRequest, code_name: str) -> HttpResponse:
+    actor = operational_actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    filters = _filters(request)
+    page = Paginator(_filtered(operation, filters).select_related("agency").order_by("id"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "operations/infrastructure.html",
+        {
+            "operation": operation,
+            "page": page,
+            "filters": filters,
+            "query": "&".join(f"{key}={value}" for key, value in filters.items() if value),
+            "kinds": InfrastructureKind.choices,
+            "states": TakedownState.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpResponse:
+    actor = operational_actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    back = redirect("operations:detail", code_name=operation.code_name)
+    try:
+        if action == "join":
+            agency = Agency.objects.filter(code=request.POST.get("agency", "")).first()
+            if agency is None:
+                raise InvalidInput(_("Choose an agency."), fields={"agency": [_("required")]})
+            services.add_participant(actor, operation, agency, request.POST.get("role", ""))
+            messages.success(request, _("%(agency)s takes part.") % {"agency": agency.code})
+        elif action == "status":
+            services.set_status(actor, operation, request.POST.get("status", ""))
+            messages.success(request, _("Status changed."))
+        elif action == "results":
+            form = ResultsForm(request.POST)
+            if not form.is_valid():
+                raise InvalidInput(
+                    _("The figures are not valid."),
+                    fields={k: [str(e) for e in v] for k, v in form.errors.items()},
+                )
+            services.report_results(actor, operation, **form.report_arguments())
+            messages.success(request, _("Results recorded for %(agency)s.") % {"agency": actor.agency.code})
+        elif action == "import":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise InvalidInput(_("Choose a CSV or JSON Lines file."), fields={"file": [_("required")]})
+            text = upload.read(200 * 1024 * 1024).decode("utf-8-sig", errors="replace")
+            summary = services.import_infrastructure(actor, operation, rows_from_text(text))
+            messages.success(
+                request,
+                _("%(read)s rows read, %(created)s items created, %(already)s already held.")
+                % {
+                    "read": f"{summary.read:,}",
+                    "created": f"{summary.created:,}",
+                    "already": f"{summary.already:,}",
+                },
+            )
+            back = redirect("operations:infrastructure", code_name=operation.code_name)
+        elif action == "state":
+            filters = {
+                key: request.POST.get(key, "").strip() for key in ("kind", "state_from", "country", "search")
+            }
+            filters["state"] = filters.pop("state_from")
+            if not any(filters.values()):
+                raise InvalidInput(_("Filter the items first: the change applies to what the filters show."))
+            count = services.change_state(
+                actor,
+                operation,
+                _filtered(operation, filters),
+                request.POST.get("to", ""),
+                evidence_ref=request.POST.get("evidence_ref", ""),
+            )
+            messages.success(request, _("%(count)s items changed.") % {"count": f"{count:,}"})
+            query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+            response = redirect("operations:infrastructure", code_name=operation.code_name)
+            response["Location"] += f"?{query}" if query else ""
+            return response
+        else:
+            raise Http404()
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, describe(exc))
+    return back
