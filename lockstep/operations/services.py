@@ -39,6 +39,10 @@ from lockstep.operations.models import (
     PhaseKind,
     ResultReport,
     TakedownState,
+    Target,
+    TargetKind,
+    TargetValue,
+    Task,
 )
 from lockstep.policy.models import Community, CommunityKind
 from lockstep.policy.rules import is_active_actor, is_operational
@@ -545,3 +549,92 @@ def report_results(
                 changed=changed,
             )
     return report
+
+
+# --- targets and tasks ------------------------------------------------------------------------------------
+
+
+def add_target(
+    actor: User,
+    operation: Operation,
+    *,
+    kind: str,
+    name: str,
+    description: str = "",
+    allocated_to: Agency | None = None,
+    values: Sequence[tuple[str, str]] = (),
+    reports: Sequence[str] = (),
+    notices: Sequence[str] = (),
+) -> Target:
+    """A suspect, group or piece of infrastructure the operation goes after, linked to intel values (in their
+    canonical form, so an observable with the same value is the same thing), to reports and notices the actor
+    may see, and allocated to a participating agency."""
+    from lockstep.intel.access import get_report_for
+    from lockstep.notices.access import get_notice_for
+
+    _run_check(actor, operation)
+    errors: dict[str, list[str]] = {}
+    if kind not in TargetKind.values:
+        errors["kind"] = [_("Unknown kind.")]
+    if not name.strip():
+        errors["name"] = [_("required")]
+    if allocated_to is not None and role_of(operation, allocated_to) is None:
+        errors["allocated_to"] = [_("%(code)s does not take part.") % {"code": allocated_to.code}]
+    linked = []
+    for value_kind, raw in values:
+        try:
+            value = canonical(value_kind, raw)
+        except InvalidValue as error:
+            errors.setdefault("values", []).append(f"{value_kind}:{str(raw)[:60]}: {error}")
+            continue
+        linked.append((value_kind, value, value_key(value_kind, value)))
+    if errors:
+        raise InvalidInput(_("The target is not valid."), fields=errors)
+    found_reports = [get_report_for(actor, reference) for reference in reports]
+    found_notices = [get_notice_for(actor, reference) for reference in notices]
+    with transaction.atomic():
+        target = Target.objects.create(
+            operation=operation,
+            kind=kind,
+            name=name.strip()[:200],
+            description=description.strip(),
+            allocated_to=allocated_to,
+        )
+        TargetValue.objects.bulk_create(
+            [TargetValue(target=target, kind=k, value=v, value_key=key) for k, v, key in linked],
+            ignore_conflicts=True,
+        )
+        target.reports.set(found_reports)
+        target.notices.set(found_notices)
+        record(actor, "operation.target_added", operation, target_id=target.pk, kind=kind, values=len(linked))
+    return target
+
+
+def add_task(
+    actor: User, target: Target, agency: Agency, text: str, due_on: datetime.date | None = None
+) -> Task:
+    _run_check(actor, target.operation)
+    if role_of(target.operation, agency) is None:
+        raise InvalidInput(
+            _("%(code)s does not take part.") % {"code": agency.code}, fields={"agency": [agency.code]}
+        )
+    if not text.strip():
+        raise InvalidInput(_("Say what is to be done."), fields={"text": [_("required")]})
+    with transaction.atomic():
+        task = Task.objects.create(target=target, agency=agency, text=text.strip()[:500], due_on=due_on)
+        record(actor, "operation.task_added", target.operation, task=task.pk, agency=agency.code)
+    return task
+
+
+def complete_task(actor: User, task: Task) -> Task:
+    """The agency the task is given to (or those running the operation) marks it done."""
+    operation = task.target.operation
+    if not (is_operational(actor) and (task.agency_id == actor.agency_id or may_run(actor, operation))):
+        raise PermissionDenied(_("The agency the task is given to marks it done."))
+    if task.done_at is not None:
+        raise Conflict(_("The task is done already."))
+    with transaction.atomic():
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        record(actor, "operation.task_done", operation, task=task.pk)
+    return task

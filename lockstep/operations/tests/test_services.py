@@ -273,3 +273,53 @@ def test_results_are_reported_corrected_and_totalled(world: Any, cast: dict[str,
 def test_the_press_sentence_says_when_nothing_is_reported(world: Any, cast: dict[str, Any]) -> None:
     operation = _launch(world, cast)
     assert press_figures(operation).endswith("no results have been reported yet.")
+
+
+def test_targets_link_values_reports_and_notices_and_tasks_are_given_and_done(
+    world: Any, cast: dict[str, Any]
+) -> None:
+    operation = _launch(world, cast)
+    shared = submit_report(
+        world.owner,
+        title="Mule accounts",
+        crime_type="phishing",
+        marking=MarkingSpec(owner=world.ncb_ke, tlp=TLP.AMBER, audience=Audience.MEMBERS),
+        observables=[Submitted("domain", "mule-bank.example")],
+    ).report
+    target = services.add_target(
+        cast["coordinator"],
+        operation,
+        kind="group",
+        name="Black Axe cell, Lagos",
+        allocated_to=world.ncb_ng,
+        values=[("domain", "MULE-BANK.example."), ("handle", "telegram:axe_cell")],
+        reports=[shared.reference],
+    )
+    assert sorted(target.values.values_list("value", flat=True)) == ["mule-bank.example", "telegram:axe_cell"]
+    assert list(target.reports.all()) == [shared]
+    with pytest.raises(InvalidInput) as caught:
+        services.add_target(
+            cast["coordinator"],
+            operation,
+            kind="planet",
+            name="",
+            allocated_to=cast["ghana"],
+            values=[("domain", "not a domain")],
+        )
+    assert set(caught.value.fields) == {"kind", "name", "allocated_to", "values"}
+    with pytest.raises(PermissionDenied):
+        services.add_target(world.owner, operation, kind="suspect", name="X")  # not running the operation
+    task = services.add_task(
+        cast["coordinator"], target, world.ncb_ng, "Search warrant for the call centre", D(2024, 9, 20)
+    )
+    with pytest.raises(PermissionDenied):
+        services.complete_task(world.owner, task)  # given to Nigeria
+    services.complete_task(world.outsider, task)
+    with pytest.raises(Conflict):
+        services.complete_task(world.outsider, task)
+    assert [
+        e
+        for e in AuditEvent.objects.filter(action__startswith="operation.t")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    ] == ["operation.target_added", "operation.task_added", "operation.task_done"]
