@@ -151,6 +151,16 @@ class Subject(models.Model):
         first = self.names.first()
         return first.name if first else self.kind
 
+    @property
+    def birth_text(self) -> str:
+        """The date of birth as far as it is known: '1979', '1979-03' or '1979-03-14' ('' when unknown)."""
+        shown = []
+        for part in (self.birth_year, self.birth_month, self.birth_day):
+            if part is None:
+                break
+            shown.append(f"{part:02d}")
+        return "-".join(shown)
+
 
 class SubjectName(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="names")

@@ -93,11 +93,6 @@ class _Page(FPDF):
         self.multi_cell(self.epw, 3.5, text, align="C")
 
 
-def _dob(subject: Any) -> str:
-    parts = [subject.birth_year, subject.birth_month, subject.birth_day]
-    return "-".join(f"{part:02d}" for part in parts if part is not None)
-
-
 def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
     """The notice as the actor may see it, in ``language`` (one of its languages; its own by default)."""
     content = notice.content(language)
@@ -165,8 +160,8 @@ def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
             for name in subject.names.all():
                 label = _("Alias") if name.alias else _("Name")
                 line(f"{label}: {name.name}" + (f" ({name.script})" if name.script else ""), 10, rtl=rtl)
-            if _dob(subject):
-                line(f"{_('Date of birth')}: {_dob(subject)}", 10, rtl=rtl)
+            if subject.birth_text:
+                line(f"{_('Date of birth')}: {subject.birth_text}", 10, rtl=rtl)
             if subject.nationalities:
                 line(f"{_('Nationalities')}: {', '.join(subject.nationalities)}", 10, rtl=rtl)
             for document in subject.documents:

@@ -65,16 +65,6 @@ class Candidate:
 prepare = names.prepare
 
 
-def _dob_text(subject: Subject) -> str:
-    parts = [subject.birth_year, subject.birth_month, subject.birth_day]
-    shown = []
-    for part, width in zip(parts, (4, 2, 2), strict=True):
-        if part is None:
-            break
-        shown.append(f"{part:0{width}d}")
-    return "-".join(shown)
-
-
 def _index(actor: User) -> names.Index:
     live = notices_for(actor).filter(status__in=SHOWN)
     subjects = (
@@ -104,7 +94,7 @@ def _candidate(entry: names.Entry, score: float, query: names.Name) -> Candidate
         subject=subject.pk,
         name=best.text,
         score=score,
-        dob=_dob_text(subject),
+        dob=subject.birth_text,
         nationalities=tuple(subject.nationalities),
     )
 

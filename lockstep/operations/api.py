@@ -173,19 +173,6 @@ class ItemsOut(Schema):
     next_after: int | None = Field(description="pass as after= for the next page; null on the last")
 
 
-def _items(operation: Operation, kind: str, state: str, country: str, search: str) -> Any:
-    rows = InfrastructureItem.objects.filter(operation=operation)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if state:
-        rows = rows.filter(state=state)
-    if country:
-        rows = rows.filter(country=country.upper())
-    if search:
-        rows = rows.filter(value__icontains=search.strip()[:200])
-    return rows
-
-
 @router.get(
     "/operations/{code_name}/infrastructure",
     response=ItemsOut,
@@ -204,7 +191,7 @@ def items(
     actor = actor_of(request)
     operation = services.get_operation_for(actor, code_name)
     rows = list(
-        _items(operation, kind, state, country, search)
+        services.infrastructure_items(operation, kind, state, country, search)
         .filter(id__gt=after)
         .select_related("agency")
         .order_by("id")[: limit + 1]
@@ -256,7 +243,7 @@ class StateOut(Schema):
 def change(request: HttpRequest, code_name: str, payload: StateIn) -> StateOut:
     actor = actor_of(request)
     operation = services.get_operation_for(actor, code_name)
-    rows = _items(operation, payload.kind, payload.from_state, payload.country, "")
+    rows = services.infrastructure_items(operation, payload.kind, payload.from_state, payload.country, "")
     if payload.ids:
         rows = rows.filter(id__in=payload.ids[:100_000])
     elif not (payload.kind or payload.from_state or payload.country):
@@ -282,7 +269,7 @@ def export(
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     for row in (
-        _items(operation, kind, state, country, "")
+        services.infrastructure_items(operation, kind, state, country, "")
         .select_related("agency")
         .order_by("id")
         .iterator(chunk_size=5000)

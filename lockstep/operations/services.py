@@ -398,6 +398,22 @@ def import_infrastructure(
     return summary
 
 
+def infrastructure_items(
+    operation: Operation, kind: str = "", state: str = "", country: str = "", search: str = ""
+) -> QuerySet[InfrastructureItem]:
+    """The operation's items, narrowed by kind, state, country and a part of the value (pages, API, CSV)."""
+    rows = InfrastructureItem.objects.filter(operation=operation)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if state:
+        rows = rows.filter(state=state)
+    if country:
+        rows = rows.filter(country=country.upper())
+    if search:
+        rows = rows.filter(value__icontains=search.strip()[:200])
+    return rows
+
+
 def change_state(
     actor: User,
     operation: Operation,

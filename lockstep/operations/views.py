@@ -3,8 +3,6 @@ timeline), its infrastructure (filtered pages, bulk state changes, import) and i
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +21,6 @@ from lockstep.operations.files import rows_from_text
 from lockstep.operations.forms import LaunchForm, ResultsForm
 from lockstep.operations.models import (
     COUNTS,
-    InfrastructureItem,
     InfrastructureKind,
     ParticipantRole,
     TakedownState,
@@ -93,27 +90,14 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET.get(key, "").strip() for key in ("kind", "state", "country", "search")}
 
 
-def _filtered(operation: Any, filters: dict[str, str]) -> Any:
-    rows = InfrastructureItem.objects.filter(operation=operation)
-    if filters.get("kind"):
-        rows = rows.filter(kind=filters["kind"])
-    if filters.get("state"):
-        rows = rows.filter(state=filters["state"])
-    if filters.get("country"):
-        rows = rows.filter(country=filters["country"].upper())
-    if filters.get("search"):
-        rows = rows.filter(value__icontains=filters["search"][:200])
-    return rows
-
-
 @login_required
 def infrastructure(request: HttpRequest, code_name: str) -> HttpResponse:
     actor = operational_actor_of(request)
     operation = services.get_operation_for(actor, code_name)
     filters = _filters(request)
-    page = Paginator(_filtered(operation, filters).select_related("agency").order_by("id"), 100).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        services.infrastructure_items(operation, **filters).select_related("agency").order_by("id"), 100
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "operations/infrastructure.html",
@@ -179,7 +163,7 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
             count = services.change_state(
                 actor,
                 operation,
-                _filtered(operation, filters),
+                services.infrastructure_items(operation, **filters),
                 request.POST.get("to", ""),
                 evidence_ref=request.POST.get("evidence_ref", ""),
             )
