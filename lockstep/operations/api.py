@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lockstep.accounts.actor import actor_of
+from lockstep.audit.services import record
 from lockstep.directory.models import Agency
 from lockstep.errors import InvalidInput
 from lockstep.operations import services
@@ -268,6 +269,7 @@ def export(
     fields = list(ItemOut.model_fields)
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
+    count = 0
     for row in (
         services.infrastructure_items(operation, kind, state, country, "")
         .select_related("agency")
@@ -275,6 +277,8 @@ def export(
         .iterator(chunk_size=5000)
     ):
         writer.writerow(_item(row))
+        count += 1
+    record(actor, "operation.infrastructure_exported", operation, items=count, state=state, country=country)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{operation.code_name}-infrastructure.csv"'
     return response

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from conftest import verified_client
+from lockstep.audit.models import AuditEvent
 from lockstep.directory.tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,8 @@ def test_an_operation_through_the_api(clients: dict[str, Client]) -> None:
     )
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
     assert len(rows) == 125 and rows[0]["evidence_ref"] == "ticket 1" and rows[0]["closed_on"]
+    exported_event = AuditEvent.objects.get(action="operation.infrastructure_exported")
+    assert exported_event.details["items"] == 125
 
     reported = _post(
         clients["kenya"],
