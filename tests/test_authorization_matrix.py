@@ -59,6 +59,8 @@ class Objects:
     source: str = ""  # NCB-KE's partner source
     notices: dict[str, str] = field(default_factory=dict)  # NCB-KE's notices by state: draft, awaiting, ...
     operation: str = ""  # an operation led by the GS, with NCB-KE participating and P-TEST invited
+    target_id: int = 0  # a target of that operation
+    task_id: int = 0  # a task on it, given to NCB-KE
 
 
 @dataclass
@@ -488,6 +490,7 @@ ROWS: list[Row] = [
     page("operations:new", "get", {**SIGN_IN, "*": 403}),
     page("operations:detail", "get", OPERATION_PAGE, OPERATION),
     page("operations:infrastructure", "get", OPERATION_PAGE, OPERATION),
+    page("operations:targets", "get", OPERATION_PAGE, OPERATION),
     page(
         "operations:action",
         "post",
@@ -609,6 +612,27 @@ ROWS: list[Row] = [
         {"counts": {"arrests": 3}},
     ),
     op("GET", "/operations/{code_name}/dashboard", OPERATION_SEEN, OPERATION),
+    op("GET", "/operations/{code_name}/targets", OPERATION_SEEN, OPERATION),
+    op(
+        "POST",
+        "/operations/{code_name}/targets",
+        {**OPERATION_SEEN, "*": 403},  # coordinators running the operation only
+        OPERATION,
+        {"kind": "group", "name": "Matrix group"},
+    ),
+    op(
+        "POST",
+        "/operations/{code_name}/targets/{target_id}/tasks",
+        {**OPERATION_SEEN, "*": 403},
+        lambda o: {"code_name": o.operation, "target_id": o.target_id},
+        {"agency": "NCB-KE", "text": "Matrix task"},
+    ),
+    op(
+        "POST",
+        "/operations/{code_name}/tasks/{task_id}/done",
+        {**OPERATION_SEEN, "*": 403, "owner": 200, "colleague": 200},  # the task is NCB-KE's
+        lambda o: {"code_name": o.operation, "task_id": o.task_id},
+    ),
     op("GET", "/reports/{reference}/stix", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op("GET", "/reports/{reference}/export", {"*": 200, "partner": 404, **NOT_OPERATIONAL_404}, REPORT),
     op(
@@ -694,13 +718,13 @@ def objects(world: World) -> Objects:
         pending.reference,
         source.name,
         notices,
-        _operation(world).code_name,
+        *_operation(world),
     )
 
 
-def _operation(world: World) -> Any:
+def _operation(world: World) -> tuple[str, int, int]:
     coordinator = UserFactory(username="gs.coordinator", agency=world.gs, roles=["coordinator"])
-    return operation_services.launch_operation(
+    operation = operation_services.launch_operation(
         coordinator,
         code_name="Matrix",
         objectives="test the matrix",
@@ -708,6 +732,9 @@ def _operation(world: World) -> Any:
         participants=[world.ncb_ke],
         partners=[world.partner_agency],
     )
+    target = operation_services.add_target(coordinator, operation, kind="suspect", name="Matrix suspect")
+    task = operation_services.add_task(coordinator, target, world.ncb_ke, "Identify the suspect")
+    return operation.code_name, target.pk, task.pk
 
 
 def _client(persona: str, objects: Objects, api: bool) -> tuple[Client, dict[str, str]]:

@@ -149,6 +149,21 @@ class HitStateForm(forms.Form):
     )
 
 
+def typed_lines(text: str) -> list[tuple[str | None, str]]:
+    """Values one per line, each 'type value' or just the value (type None: to be recognised)."""
+    result: list[tuple[str | None, str]] = []
+    types = set(all_types())
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        head, _space, rest = line.partition(" ")
+        result.append(
+            (head.lower(), rest.strip()) if head.lower() in types and rest.strip() else (None, line)
+        )
+    return result
+
+
 class LookupForm(forms.Form):
     values = forms.CharField(
         label=_("Values"),
@@ -157,14 +172,4 @@ class LookupForm(forms.Form):
     )
 
     def queries(self) -> list[tuple[str | None, str]]:
-        result: list[tuple[str | None, str]] = []
-        types = set(all_types())
-        for line in self.cleaned_data["values"].splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            head, _space, rest = line.partition(" ")
-            result.append(
-                (head.lower(), rest.strip()) if head.lower() in types and rest.strip() else (None, line)
-            )
-        return result
+        return typed_lines(self.cleaned_data["values"])

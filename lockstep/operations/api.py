@@ -18,7 +18,7 @@ from lockstep.audit.services import record
 from lockstep.directory.models import Agency
 from lockstep.errors import InvalidInput
 from lockstep.operations import services
-from lockstep.operations.models import COUNTS, InfrastructureItem, Operation
+from lockstep.operations.models import COUNTS, InfrastructureItem, Operation, Target, Task
 from lockstep.operations.results import dashboard, press_figures
 
 router = Router(tags=["operations"])
@@ -127,6 +127,126 @@ def join(request: HttpRequest, code_name: str, payload: ParticipantIn) -> Operat
     operation = services.get_operation_for(actor, code_name)
     services.add_participant(actor, operation, _agencies([payload.agency], "agency")[0], payload.role)
     return OperationOut.of(operation)
+
+
+class TaskIn(Schema):
+    agency: str
+    text: str
+    due_on: datetime.date | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    agency: str
+    text: str
+    due_on: datetime.date | None
+    done_at: datetime.datetime | None
+
+    @staticmethod
+    def of(task: Task) -> TaskOut:
+        return TaskOut(
+            id=task.pk, agency=task.agency.code, text=task.text, due_on=task.due_on, done_at=task.done_at
+        )
+
+
+class ValueIn(Schema):
+    kind: str = Field(description="an intel type: domain, url, ipv4, phone, wallet, handle, iban...")
+    value: str
+
+
+class TargetIn(Schema):
+    kind: str = Field(description="suspect, group or infrastructure")
+    name: str
+    description: str = ""
+    allocated_to: str = Field("", description="the code of a participating agency")
+    values: list[ValueIn] = Field(default_factory=list)
+    reports: list[str] = Field(default_factory=list, description="references of reports the caller may see")
+    notices: list[str] = Field(default_factory=list, description="references of notices the caller may see")
+
+
+class TargetOut(Schema):
+    id: int
+    kind: str
+    name: str
+    description: str
+    allocated_to: str
+    values: list[ValueIn]
+    reports: list[str] = Field(description="the linked reports the caller may see")
+    notices: list[str] = Field(description="the linked notices the caller may see")
+    tasks: list[TaskOut]
+
+    @staticmethod
+    def of(actor: Any, target: Target) -> TargetOut:
+        reports, notices = services.linked_for(actor, target)
+        return TargetOut(
+            id=target.pk,
+            kind=target.kind,
+            name=target.name,
+            description=target.description,
+            allocated_to=target.allocated_to.code if target.allocated_to else "",
+            values=[ValueIn(kind=v.kind, value=v.value) for v in target.values.all()],
+            reports=reports,
+            notices=notices,
+            tasks=[TaskOut.of(task) for task in target.tasks.all()],
+        )
+
+
+@router.get("/operations/{code_name}/targets", response=list[TargetOut], summary="The operation's targets")
+def targets(request: HttpRequest, code_name: str) -> list[TargetOut]:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    return [TargetOut.of(actor, target) for target in services.targets_of(operation)]
+
+
+@router.post(
+    "/operations/{code_name}/targets",
+    response={201: TargetOut},
+    summary="Coordinators running the operation add a target, linked to intel values, reports and notices",
+)
+def add_target(request: HttpRequest, code_name: str, payload: TargetIn) -> Status:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    target = services.add_target(
+        actor,
+        operation,
+        kind=payload.kind,
+        name=payload.name,
+        description=payload.description,
+        allocated_to=_agencies([payload.allocated_to], "allocated_to")[0] if payload.allocated_to else None,
+        values=[(v.kind, v.value) for v in payload.values],
+        reports=payload.reports,
+        notices=payload.notices,
+    )
+    return Status(201, TargetOut.of(actor, services.targets_of(operation).get(pk=target.pk)))
+
+
+@router.post(
+    "/operations/{code_name}/targets/{target_id}/tasks",
+    response={201: TaskOut},
+    summary="Coordinators running the operation give a task on a target to a participating agency",
+)
+def add_task(request: HttpRequest, code_name: str, target_id: int, payload: TaskIn) -> Status:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    task = services.add_task(
+        actor,
+        services.get_target(operation, target_id),
+        _agencies([payload.agency], "agency")[0],
+        payload.text,
+        payload.due_on,
+    )
+    return Status(201, TaskOut.of(task))
+
+
+@router.post(
+    "/operations/{code_name}/tasks/{task_id}/done",
+    response=TaskOut,
+    summary="The agency the task is given to (or those running the operation) marks it done",
+)
+def task_done(request: HttpRequest, code_name: str, task_id: int) -> TaskOut:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    return TaskOut.of(services.complete_task(actor, services.get_task(operation, task_id)))
 
 
 class ImportIn(Schema):

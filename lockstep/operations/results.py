@@ -64,6 +64,17 @@ def dashboard(operation: Operation) -> dict[str, Any]:
     states = dict.fromkeys(TakedownState.values, 0)
     for row in InfrastructureItem.objects.filter(operation=operation).values("state").annotate(n=Count("id")):
         states[row["state"]] = row["n"]
+    takedowns_over_time: list[dict[str, Any]] = []
+    running_down = 0
+    for closed in (
+        InfrastructureItem.objects.filter(operation=operation, state=TakedownState.TAKEN_DOWN)
+        .exclude(closed_on=None)
+        .values("closed_on")
+        .annotate(n=Count("id"))
+        .order_by("closed_on")
+    ):
+        running_down += closed["n"]
+        takedowns_over_time.append({"date": str(closed["closed_on"]), "taken_down": running_down})
     identified = sum(states.values())
     taken_down = states[TakedownState.TAKEN_DOWN]
     participating = operation.participants.exclude(role=ParticipantRole.PARTNER).select_related("agency")
@@ -73,6 +84,7 @@ def dashboard(operation: Operation) -> dict[str, Any]:
         "usd": money,
         "countries": countries,
         "over_time": over_time,
+        "takedowns_over_time": takedowns_over_time,
         "infrastructure": states,
         "identified": identified,
         "taken_down": taken_down,

@@ -654,3 +654,46 @@ def complete_task(actor: User, task: Task) -> Task:
         task.save(update_fields=["done_at"])
         record(actor, "operation.task_done", operation, task=task.pk)
     return task
+
+
+def targets_of(operation: Operation) -> QuerySet[Target]:
+    return (
+        operation.targets.select_related("allocated_to")
+        .prefetch_related("values", "tasks__agency", "reports", "notices")
+        .order_by("pk")
+    )
+
+
+def get_target(operation: Operation, pk: int | str) -> Target:
+    target = operation.targets.filter(pk=int(pk) if str(pk).isdigit() else 0).first()
+    if target is None:
+        raise NotFound(_("No such target in this operation."))
+    return target
+
+
+def get_task(operation: Operation, pk: int | str) -> Task:
+    task = Task.objects.filter(target__operation=operation, pk=int(pk) if str(pk).isdigit() else 0).first()
+    if task is None:
+        raise NotFound(_("No such task in this operation."))
+    return task
+
+
+def linked_for(actor: User, target: Target) -> tuple[list[str], list[str]]:
+    """The references of the target's reports and notices that the actor may see: a participant that may not
+    see a linked report is not told it exists."""
+    from lockstep.intel.access import reports_for
+    from lockstep.notices.access import notices_for
+
+    report_ids = [report.pk for report in target.reports.all()]
+    notice_ids = [notice.pk for notice in target.notices.all()]
+    reports = (
+        sorted(reports_for(actor).filter(pk__in=report_ids).values_list("reference", flat=True))
+        if report_ids
+        else []
+    )
+    notices = (
+        sorted(notices_for(actor).filter(pk__in=notice_ids).values_list("reference", flat=True))
+        if notice_ids
+        else []
+    )
+    return reports, notices

@@ -3,11 +3,15 @@ timeline), its infrastructure (filtered pages, bulk state changes, import) and i
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,8 +19,12 @@ from lockstep.accounts.actor import operational_actor_of
 from lockstep.audit.models import AuditEvent
 from lockstep.directory.models import Agency
 from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.intel.canonical import InvalidValue
+from lockstep.intel.forms import typed_lines
+from lockstep.intel.lookup import guess_kind
 from lockstep.lib.commands import describe
 from lockstep.operations import services
+from lockstep.operations.charts import charts
 from lockstep.operations.files import rows_from_text
 from lockstep.operations.forms import LaunchForm, ResultsForm
 from lockstep.operations.models import (
@@ -24,6 +32,7 @@ from lockstep.operations.models import (
     InfrastructureKind,
     ParticipantRole,
     TakedownState,
+    TargetKind,
 )
 from lockstep.operations.results import dashboard, press_figures
 
@@ -71,6 +80,8 @@ def operation_detail(request: HttpRequest, code_name: str) -> HttpResponse:
             "operation": operation,
             "figures": figures,
             "press": press_figures(operation, figures),
+            "charts": charts(figures),
+            "share": f"{figures['taken_down_share']:.0%}",
             "counts": [(name, label, figures["totals"][name]) for name, label in COUNTS],
             "participants": operation.participants.select_related("agency"),
             "phases": operation.phases.all(),
@@ -113,13 +124,87 @@ def infrastructure(request: HttpRequest, code_name: str) -> HttpResponse:
 
 
 @login_required
+def targets(request: HttpRequest, code_name: str) -> HttpResponse:
+    actor = operational_actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    rows = []
+    for target in services.targets_of(operation):
+        reports, notices = services.linked_for(actor, target)
+        rows.append({"target": target, "reports": reports, "notices": notices})
+    return render(
+        request,
+        "operations/targets.html",
+        {
+            "operation": operation,
+            "rows": rows,
+            "may_run": services.may_run(actor, operation),
+            "kinds": TargetKind.choices,
+            "participants": operation.participants.select_related("agency").order_by("agency__code"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _values(text: str, country: str | None) -> list[tuple[str, str]]:
+    """'type value' lines (as on the lookup page), the type recognised when it is left out; a value that is
+    not recognised is passed on as a domain, for the target check to name it."""
+    values = []
+    for kind, raw in typed_lines(text):
+        if kind is None:
+            try:
+                kind = guess_kind(raw, country)[0]
+            except InvalidValue:
+                kind = "domain"
+        values.append((kind, raw))
+    return values
+
+
+def _target_action(request: HttpRequest, actor: Any, operation: Any, action: str) -> None:
+    post = request.POST
+    if action == "target":
+        code = post.get("allocated_to", "")
+        services.add_target(
+            actor,
+            operation,
+            kind=post.get("kind", ""),
+            name=post.get("name", ""),
+            description=post.get("description", ""),
+            allocated_to=Agency.objects.filter(code=code).first() if code else None,
+            values=_values(post.get("values", ""), actor.agency.country_id),
+            reports=post.get("reports", "").replace(",", " ").split(),
+            notices=post.get("notices", "").replace(",", " ").split(),
+        )
+        messages.success(request, _("Target added."))
+    elif action == "task":
+        agency = Agency.objects.filter(code=post.get("agency", "")).first()
+        if agency is None:
+            raise InvalidInput(_("Choose an agency."), fields={"agency": [_("required")]})
+        try:
+            due = datetime.date.fromisoformat(post["due_on"]) if post.get("due_on") else None
+        except ValueError:
+            raise InvalidInput(
+                _("The due date is not a date."), fields={"due_on": [post["due_on"]]}
+            ) from None
+        services.add_task(
+            actor, services.get_target(operation, post.get("target", "")), agency, post.get("text", ""), due
+        )
+        messages.success(request, _("Task given to %(agency)s.") % {"agency": agency.code})
+    else:
+        services.complete_task(actor, services.get_task(operation, post.get("task", "")))
+        messages.success(request, _("Task done."))
+
+
+@login_required
 @require_POST
 def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpResponse:
     actor = operational_actor_of(request)
     operation = services.get_operation_for(actor, code_name)
     back = redirect("operations:detail", code_name=operation.code_name)
     try:
-        if action == "join":
+        if action in ("target", "task", "done"):
+            _target_action(request, actor, operation, action)
+            back = redirect("operations:targets", code_name=operation.code_name)
+        elif action == "join":
             agency = Agency.objects.filter(code=request.POST.get("agency", "")).first()
             if agency is None:
                 raise InvalidInput(_("Choose an agency."), fields={"agency": [_("required")]})
@@ -176,4 +261,6 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
             raise Http404()
     except (InvalidInput, Conflict) as exc:
         messages.error(request, describe(exc))
+        if action in ("target", "task", "done"):
+            back = redirect("operations:targets", code_name=operation.code_name)
     return back

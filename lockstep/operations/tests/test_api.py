@@ -137,3 +137,69 @@ def test_an_operation_through_the_api(clients: dict[str, Client]) -> None:
         "12 arrests" in figures["press"]
         and "125 malicious infrastructures taken down (50% of those identified)" in figures["press"]
     )
+
+
+def test_targets_and_tasks_through_the_api(world: Any, clients: dict[str, Client]) -> None:
+    from lockstep.intel.ingest import Submitted
+    from lockstep.intel.services import submit_report
+    from lockstep.policy.audience import MarkingSpec
+    from lockstep.policy.models import TLP, Audience
+
+    _post(
+        clients["coordinator"],
+        "/api/v1/operations",
+        {
+            "code_name": "Jackal",
+            "objectives": "Black Axe cells",
+            "crime_focus": "BEC",
+            "participants": ["NCB-KE", "NCB-NG"],
+            "partners": ["P-TEST"],
+        },
+    )
+    members_only = submit_report(
+        world.owner,
+        title="Mule accounts",
+        crime_type="phishing",
+        marking=MarkingSpec(owner=world.ncb_ke, tlp=TLP.AMBER, audience=Audience.MEMBERS),
+        observables=[Submitted("domain", "mule-bank.example")],
+    ).report
+    body = {
+        "kind": "group",
+        "name": "Black Axe cell, Lagos",
+        "allocated_to": "NCB-NG",
+        "values": [{"kind": "domain", "value": "MULE-BANK.example."}],
+        "reports": [members_only.reference],
+    }
+    assert _post(clients["kenya"], "/api/v1/operations/Jackal/targets", body).status_code == 403
+    added = _post(clients["coordinator"], "/api/v1/operations/Jackal/targets", body)
+    assert added.status_code == 201, added.content
+    target = added.json()
+    assert target["values"] == [{"kind": "domain", "value": "mule-bank.example"}]
+    assert target["reports"] == [members_only.reference] and target["allocated_to"] == "NCB-NG"
+    faulty = _post(
+        clients["coordinator"],
+        "/api/v1/operations/Jackal/targets",
+        {"kind": "group", "name": "X", "allocated_to": "NCB-ZZ"},
+    )
+    assert faulty.status_code == 400 and faulty.json()["error"]["fields"] == {"allocated_to": ["NCB-ZZ"]}
+
+    task = _post(
+        clients["coordinator"],
+        f"/api/v1/operations/Jackal/targets/{target['id']}/tasks",
+        {"agency": "NCB-NG", "text": "Search the call centre", "due_on": "2024-09-20"},
+    )
+    assert task.status_code == 201 and task.json()["done_at"] is None
+    task_id = task.json()["id"]
+    assert _post(clients["kenya"], f"/api/v1/operations/Jackal/tasks/{task_id}/done", {}).status_code == 403
+    assert _post(clients["nigeria"], "/api/v1/operations/Jackal/tasks/99999/done", {}).status_code == 404
+    done = _post(clients["nigeria"], f"/api/v1/operations/Jackal/tasks/{task_id}/done", {})
+    assert done.status_code == 200 and done.json()["done_at"]
+    assert _post(clients["nigeria"], f"/api/v1/operations/Jackal/tasks/{task_id}/done", {}).status_code == 409
+
+    # the partner takes part, but may not see the members' report: it is not told the target links it
+    seen = clients["partner"].get("/api/v1/operations/Jackal/targets").json()
+    assert seen[0]["name"] == "Black Axe cell, Lagos" and seen[0]["reports"] == []
+    assert clients["kenya"].get("/api/v1/operations/Jackal/targets").json()[0]["tasks"][0]["done_at"]
+    assert (
+        AuditEvent.objects.filter(action__in=["operation.target_added", "operation.task_done"]).count() == 2
+    )

@@ -75,7 +75,67 @@ def test_an_operation_through_its_pages(world: Any) -> None:
     )
     second = kenya.get("/operations/Contender/infrastructure/", {"page": "2"}).content.decode()
     assert "Page 2 of 3" in second
-    assert 'id="taken-down">80 / 240<' in kenya.get("/operations/Contender/").content.decode()
+    overview = kenya.get("/operations/Contender/").content.decode()
+    assert 'id="taken-down">80 / 240<' in overview
+    # the charts: states (80 of 240 taken down), arrests per country, takedowns by closing date
+    assert "33% of those identified" in overview and "<title>Taken down: 80</title>" in overview
+    assert 'id="chart-arrests"' in overview and "<title>Kenya: 260</title>" in overview
+    assert 'id="chart-takedowns"' in overview
 
     nigeria_outsider = verified_client(Client(), UserFactory(username="gh.o", roles=["officer"]))
     assert nigeria_outsider.get("/operations/Contender/").status_code == 404
+
+
+def test_targets_and_tasks_through_the_pages(world: Any) -> None:
+    from lockstep.operations import services
+
+    user = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    services.launch_operation(
+        user, code_name="Jackal", objectives="x", crime_focus="BEC", participants=[world.ncb_ke, world.ncb_ng]
+    )
+    coordinator = verified_client(Client(), user)
+    assert 'id="no-targets"' in coordinator.get("/operations/Jackal/targets/").content.decode()
+    added = coordinator.post(
+        "/operations/Jackal/target/",
+        {
+            "kind": "suspect",
+            "name": "The recruiter",
+            "allocated_to": "NCB-KE",
+            "values": "handle telegram:recruit_fast\nrecruit-fast.example\n",
+        },
+    )
+    assert added.status_code == 302 and added["Location"] == "/operations/Jackal/targets/"
+    target = services.get_operation_for(user, "Jackal").targets.get()
+    assert sorted(target.values.values_list("kind", "value")) == [
+        ("domain", "recruit-fast.example"),
+        ("handle", "telegram:recruit_fast"),
+    ]
+    refused = coordinator.post(
+        "/operations/Jackal/target/", {"kind": "suspect", "name": "", "values": "telephone 12"}, follow=True
+    ).content.decode()
+    assert "The target is not valid" in refused and target.operation.targets.count() == 1
+    coordinator.post(
+        "/operations/Jackal/task/",
+        {"target": target.pk, "agency": "NCB-KE", "text": "Ask the platform", "due_on": "2020-01-01"},
+    )
+    bad_date = coordinator.post(
+        "/operations/Jackal/task/",
+        {"target": target.pk, "agency": "NCB-KE", "text": "x", "due_on": "soon"},
+        follow=True,
+    ).content.decode()
+    assert "The due date is not a date" in bad_date
+    task = target.tasks.get()
+
+    kenya = verified_client(Client(), world.owner)
+    page = kenya.get("/operations/Jackal/targets/").content.decode()
+    assert "The recruiter" in page and "overdue" in page and 'class="done-task"' in page
+    assert 'id="add-target"' not in page  # Kenya does not run the operation
+    assert "/intel/lookup/?values=handle%20telegram%3Arecruit_fast" in page
+    nigeria = verified_client(Client(), world.outsider)
+    assert 'class="done-task"' not in nigeria.get("/operations/Jackal/targets/").content.decode()
+    nigeria.post("/operations/Jackal/done/", {"task": task.pk})
+    task.refresh_from_db()
+    assert task.done_at is None  # given to Kenya
+    kenya.post("/operations/Jackal/done/", {"task": task.pk})
+    task.refresh_from_db()
+    assert task.done_at is not None
