@@ -613,6 +613,8 @@ ROWS: list[Row] = [
     ),
     op("GET", "/operations/{code_name}/dashboard", OPERATION_SEEN, OPERATION),
     op("GET", "/operations/{code_name}/targets", OPERATION_SEEN, OPERATION),
+    op("GET", "/operations/{code_name}/results.csv", OPERATION_SEEN, OPERATION),
+    op("GET", "/operations/{code_name}/report.pdf", OPERATION_SEEN, OPERATION),
     op(
         "POST",
         "/operations/{code_name}/targets",

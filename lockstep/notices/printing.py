@@ -50,7 +50,7 @@ def _right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
-class _Page(FPDF):
+class PrintedPage(FPDF):
     def __init__(self, reference: str, footer: str) -> None:
         super().__init__(format="A4")
         self.reference, self.footer_text = reference, footer
@@ -108,7 +108,7 @@ def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
             "when": printed.strftime("%Y-%m-%d %H:%M"),
             "tlp": notice.marking.tlp.upper(),
         }
-        pdf = _Page(notice.reference, footer)
+        pdf = PrintedPage(notice.reference, footer)
         pdf.alias_nb_pages()
         pdf.add_page()
         pdf.set_title(f"{notice.reference} {content['title']}")

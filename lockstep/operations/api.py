@@ -17,9 +17,11 @@ from lockstep.accounts.actor import actor_of
 from lockstep.audit.services import record
 from lockstep.directory.models import Agency
 from lockstep.errors import InvalidInput
+from lockstep.notices.printing import pdf_response
 from lockstep.operations import services
 from lockstep.operations.models import COUNTS, InfrastructureItem, Operation, Target, Task
-from lockstep.operations.results import dashboard, press_figures
+from lockstep.operations.printing import operation_pdf
+from lockstep.operations.results import dashboard, press_figures, write_csv
 
 router = Router(tags=["operations"])
 
@@ -456,8 +458,41 @@ def figures(request: HttpRequest, code_name: str) -> dict[str, Any]:
         **numbers,
         "usd": {kind: str(amount) for kind, amount in numbers["usd"].items()},
         "countries": [
-            {**row, "usd": {kind: str(amount) for kind, amount in row["usd"].items()}}
+            {
+                **row,
+                "usd": {kind: str(amount) for kind, amount in row["usd"].items()},
+                "money": [
+                    {**line, **{key: str(line[key]) for key in ("amount", "usd_rate", "usd")}}
+                    for line in row["money"]
+                ],
+            }
             for row in numbers["countries"]
         ],
         "press": press_figures(operation, numbers),
     }
+
+
+@router.get(
+    "/operations/{code_name}/results.csv",
+    response={200: None},
+    summary="The results per country and the totals as CSV (audited)",
+)
+def results_csv(request: HttpRequest, code_name: str) -> HttpResponse:
+    actor = actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    out = io.StringIO()
+    rows = write_csv(dashboard(operation), out)
+    record(actor, "operation.results_exported", operation, rows=rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{operation.code_name}-results.csv"'
+    return response
+
+
+@router.get(
+    "/operations/{code_name}/report.pdf",
+    response={200: None},
+    summary="The operation report as PDF, in the caller's language (audited)",
+)
+def report_pdf(request: HttpRequest, code_name: str) -> HttpResponse:
+    filename, body = operation_pdf(actor_of(request), code_name)
+    return pdf_response(filename, body)

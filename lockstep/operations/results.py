@@ -3,6 +3,7 @@ identified infrastructure taken down, and the press sentence that states them.""
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -53,6 +54,17 @@ def dashboard(operation: Operation) -> dict[str, Any]:
                 "reported_at": report.reported_at,
                 "counts": {name: int(report.counts.get(name, 0)) for name in NAMES},
                 "usd": usd,
+                "money": [
+                    {
+                        "kind": line.kind,
+                        "amount": line.amount,
+                        "currency": line.currency,
+                        "usd_rate": line.usd_rate,
+                        "rate_date": line.rate_date.isoformat(),
+                        "usd": line.usd,
+                    }
+                    for line in report.money.all()
+                ],
             }
         )
     running = dict.fromkeys(NAMES, 0)
@@ -92,6 +104,32 @@ def dashboard(operation: Operation) -> dict[str, Any]:
         "participating_countries": len(country_codes),
         "reporting_agencies": len(reports),
     }
+
+
+def write_csv(figures: dict[str, Any], out: Any) -> int:
+    """The per-country results and the totals as CSV rows on ``out`` (the CLI, the API); the rows written."""
+    writer = csv.writer(out)
+    writer.writerow(["agency", "country", "version", *NAMES, *(f"usd_{kind}" for kind in MoneyKind.values)])
+    for row in figures["countries"]:
+        writer.writerow(
+            [
+                row["agency"],
+                row["country"],
+                row["version"],
+                *(row["counts"][n] for n in NAMES),
+                *(row["usd"][kind] for kind in MoneyKind.values),
+            ]
+        )
+    writer.writerow(
+        [
+            "total",
+            "",
+            "",
+            *(figures["totals"][n] for n in NAMES),
+            *(figures["usd"][kind] for kind in MoneyKind.values),
+        ]
+    )
+    return len(figures["countries"]) + 1
 
 
 def _usd(amount: Decimal) -> str:

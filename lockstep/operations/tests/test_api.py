@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from conftest import verified_client
 from lockstep.audit.models import AuditEvent
@@ -137,6 +138,23 @@ def test_an_operation_through_the_api(clients: dict[str, Client]) -> None:
         "12 arrests" in figures["press"]
         and "125 malicious infrastructures taken down (50% of those identified)" in figures["press"]
     )
+    assert figures["countries"][0]["money"][0]["usd_rate"] == "1.00000000"
+
+    results = clients["partner"].get("/api/v1/operations/Serengeti/results.csv")
+    lines = list(csv.DictReader(io.StringIO(results.content.decode())))
+    assert [(row["agency"], row["arrests"], row["usd_seized"]) for row in lines] == [
+        ("NCB-KE", "12", "50000.00"),
+        ("total", "12", "50000.00"),
+    ]
+    assert AuditEvent.objects.filter(action="operation.results_exported", agency_code="P-TEST").exists()
+    printed = clients["coordinator"].get("/api/v1/operations/Serengeti/report.pdf")
+    assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+    assert "Operation Serengeti" in text and "Kenya (NCB-KE), version 1" in text
+    assert "50,000.00 USD at 1 USD (rate of 2024-10-31) = USD 50,000.00" in text
+    assert "125 of 251 identified items taken down (50%)" in text
+    assert AuditEvent.objects.filter(action="operation.report_printed").count() == 1
+    assert clients["nigeria"].get("/api/v1/operations/Serengeti/report.pdf").status_code == 404
 
 
 def test_targets_and_tasks_through_the_api(world: Any, clients: dict[str, Client]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
@@ -15,7 +14,7 @@ from lockstep.lib.commands import LockstepCommand, user_named
 from lockstep.operations import services
 from lockstep.operations.files import rows_from_text
 from lockstep.operations.models import COUNTS, MoneyKind
-from lockstep.operations.results import dashboard, press_figures
+from lockstep.operations.results import dashboard, press_figures, write_csv
 
 
 class Command(LockstepCommand):
@@ -58,30 +57,7 @@ class Command(LockstepCommand):
             body = {**figures, "press": press_figures(operation, figures)}
             self.stdout.write(json.dumps(body, default=str, ensure_ascii=False, indent=1))
         elif options["format"] == "csv":
-            writer = csv.writer(self.stdout)
-            names = [name for name, _label in COUNTS]
-            writer.writerow(
-                ["agency", "country", "version", *names, *(f"usd_{kind}" for kind in MoneyKind.values)]
-            )
-            for row in figures["countries"]:
-                writer.writerow(
-                    [
-                        row["agency"],
-                        row["country"],
-                        row["version"],
-                        *(row["counts"][n] for n in names),
-                        *(row["usd"][kind] for kind in MoneyKind.values),
-                    ]
-                )
-            writer.writerow(
-                [
-                    "total",
-                    "",
-                    "",
-                    *(figures["totals"][n] for n in names),
-                    *(figures["usd"][kind] for kind in MoneyKind.values),
-                ]
-            )
+            write_csv(figures, self.stdout)
         else:
             self.stdout.write(press_figures(operation, figures))
             self.stdout.write("")
