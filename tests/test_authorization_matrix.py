@@ -491,6 +491,7 @@ ROWS: list[Row] = [
     page("operations:detail", "get", OPERATION_PAGE, OPERATION),
     page("operations:infrastructure", "get", OPERATION_PAGE, OPERATION),
     page("operations:targets", "get", OPERATION_PAGE, OPERATION),
+    page("operations:imports", "get", OPERATION_PAGE, OPERATION),
     page(
         "operations:action",
         "post",

@@ -13,11 +13,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
-
 from lockstep.intel.canonical import InvalidValue, canonical, value_key
 from lockstep.intel.models import Observable
 from lockstep.intel.warninglists import WarnIndex
+from lockstep.lib.bulk import insert_new
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -147,45 +146,7 @@ def insert_observables(
 def insert_rows(rows: list[tuple[Any, ...]]) -> int:
     """Bulk-write observable rows (in COLUMNS order, any reports) in the current transaction; returns how
     many were new (rows repeating a (value, report) already stored are skipped)."""
-    if not rows:
-        return 0
-    table = Observable._meta.db_table
-    columns = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            return _copy_rows(cursor, rows, table, columns)
-        before = connection.connection.total_changes
-        placeholders = ", ".join(["%s"] * len(COLUMNS))
-        cursor.executemany(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({placeholders})", rows)
-        return int(connection.connection.total_changes - before)
-
-
-def _copy_rows(cursor: Any, rows: list[tuple[Any, ...]], table: str, columns: str) -> int:
-    """PostgreSQL: COPY straight into the table (new values, the usual case, cost what the database's own bulk
-    load costs); when a row repeats a stored (value, report), as on a re-import, the COPY fails as a whole and
-    the batch goes through a staging table with INSERT ... ON CONFLICT DO NOTHING instead."""
-    from psycopg.errors import UniqueViolation  # the raw COPY is not wrapped in Django's errors
-
-    try:
-        # a savepoint: the failed COPY leaves the enclosing transaction usable
-        with transaction.atomic(), cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return len(rows)
-    except (IntegrityError, UniqueViolation):
-        pass
-    cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS intel_incoming AS SELECT {columns} FROM {table} WITH NO DATA"
-    )
-    cursor.execute("TRUNCATE intel_incoming")
-    with cursor.cursor.copy(f"COPY intel_incoming ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    cursor.execute(
-        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM intel_incoming "
-        "ON CONFLICT (value_key, report_id) DO NOTHING"
-    )
-    return int(cursor.rowcount)
+    return insert_new(Observable._meta.db_table, COLUMNS, ("value_key", "report_id"), rows)
 
 
 def pipelined(batches: Iterable[T], work: Callable[[T], U], write: Callable[[U], None]) -> None:

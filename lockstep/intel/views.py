@@ -3,6 +3,8 @@ report detail, hits inbox with hit / no-hit disclosure, follow-ups, lookup."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -322,6 +324,27 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intel/lookup.html",
-        {"form": form, "answers": answers, "references": list(dict.fromkeys(found))},
+        {
+            "form": form,
+            "answers": answers,
+            "references": list(dict.fromkeys(found)),
+            **_to_operation(actor_of(request), answers or []),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _to_operation(actor: Any, answers: list[Any]) -> dict[str, Any]:
+    """The looked-up values an operation the actor's agency takes part in can add to its infrastructure."""
+    from lockstep.operations.models import OperationStatus
+    from lockstep.operations.services import operations_for, rows_from_intel
+
+    pairs = [(answer.kind, answer.value) for answer in answers if answer.value and not answer.error]
+    rows, _left_out = rows_from_intel(pairs)
+    if not rows:
+        return {}
+    running = operations_for(actor).exclude(status=OperationStatus.CLOSED)[:50]
+    return {
+        "operations": running,
+        "infrastructure_values": "\n".join(f"{kind} {value}" for kind, value in pairs),
+    }

@@ -389,16 +389,17 @@ def export(
     operation = services.get_operation_for(actor, code_name)
     out = io.StringIO()
     fields = list(ItemOut.model_fields)
-    writer = csv.DictWriter(out, fieldnames=fields)
-    writer.writeheader()
+    writer = csv.writer(out)
+    writer.writerow(fields)
     count = 0
+    columns = ["agency__code" if name == "agency" else name for name in fields]
     for row in (
         services.infrastructure_items(operation, kind, state, country, "")
-        .select_related("agency")
         .order_by("id")
+        .values_list(*columns)
         .iterator(chunk_size=5000)
     ):
-        writer.writerow(_item(row))
+        writer.writerow(row)
         count += 1
     record(actor, "operation.infrastructure_exported", operation, items=count, state=state, country=country)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

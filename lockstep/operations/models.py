@@ -244,3 +244,41 @@ class MoneyLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking the rows")
+    STORING = "storing", _("Storing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class InfrastructureImport(models.Model):
+    """A file of infrastructure items imported in the background (`lockstep worker`), with its progress: the
+    import page shows it while it runs. The file's text is kept until the import ends."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="imports")
+    user = models.ForeignKey("directory.User", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    checked = models.PositiveIntegerField(default=0)  # rows checked so far
+    stored = models.PositiveIntegerField(default=0)  # items stored so far
+    to_store = models.PositiveIntegerField(default=0)  # new items the file holds (known once checked)
+    read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    already = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.status}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.STORING)

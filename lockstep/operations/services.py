@@ -25,8 +25,11 @@ from lockstep.audit.services import record
 from lockstep.directory.models import Agency, AgencyKind, Role, User
 from lockstep.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lockstep.intel.canonical import InvalidValue, canonical, value_key
+from lockstep.lib.bulk import insert_new
 from lockstep.operations.models import (
     COUNTS,
+    ImportStatus,
+    InfrastructureImport,
     InfrastructureItem,
     InfrastructureKind,
     MoneyKind,
@@ -300,17 +303,19 @@ class ImportSummary:
     faults: dict[str, list[str]] = field(default_factory=dict)
 
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]
+ITEM_KINDS = frozenset(InfrastructureKind.values)
+ITEM_STATES = frozenset(TakedownState.values)
 BATCH = 5000
 
 
 def _item_from(row: dict[str, Any], number: int, summary: ImportSummary) -> dict[str, Any] | None:
     problems = []
     kind = str(row.get("kind") or row.get("type") or "").strip().lower()
-    if kind not in InfrastructureKind.values:
+    if kind not in ITEM_KINDS:
         problems.append(_("unknown kind %(kind)s") % {"kind": kind[:20]})
     state = str(row.get("state") or TakedownState.IDENTIFIED).strip().lower()
-    if state not in TakedownState.values:
+    if state not in ITEM_STATES:
         problems.append(_("unknown state %(state)s") % {"state": state[:20]})
     value = ""
     if not problems:
@@ -341,12 +346,30 @@ def _item_from(row: dict[str, Any], number: int, summary: ImportSummary) -> dict
     }
 
 
+ITEM_COLUMNS = (
+    "operation_id", "kind", "value", "value_key", "provider", "registrar", "asn", "country", "state",
+    "identified_on", "requested_on", "closed_on", "evidence_ref", "agency_id",
+)  # fmt: skip
+CLOSED = frozenset({TakedownState.TAKEN_DOWN, TakedownState.REFUSED, TakedownState.NO_RESPONSE})
+
+
+def _insert_items(rows: list[tuple[Any, ...]]) -> int:
+    """Write item rows (ITEM_COLUMNS order) in the current transaction with the database's bulk mechanism; a
+    value another import stored meanwhile is skipped. Returns how many rows were new."""
+    return insert_new(
+        InfrastructureItem._meta.db_table, ITEM_COLUMNS, ("operation_id", "kind", "value_key"), rows
+    )
+
+
 def import_infrastructure(
     actor: User, operation: Operation, rows: Iterable[dict[str, Any]], progress: Progress | None = None
 ) -> ImportSummary:
     """Infrastructure items from rows ({"kind", "value", "provider"?, "registrar"?, "asn"?, "country"?,
     "state"?, "evidence_ref"?}), for the actor's agency. Every row is checked first: one faulty row and nothing
-    is stored (each faulty row named). A value the operation already holds is counted, not repeated."""
+    is stored (each faulty row named). A value the operation already holds is counted, not repeated. The new
+    items are then stored in batches of BATCH, each batch its own transaction, so that a long import shows
+    its progress (``progress(stage, done, total)``, stage "checking" then "storing") and does not hold the
+    database's write lock for its whole length; an import cut short is finished by running it again."""
     participant_check(actor, operation)
     summary = ImportSummary()
     planned: dict[tuple[str, int], dict[str, Any]] = {}
@@ -355,47 +378,148 @@ def import_infrastructure(
         item = _item_from(row if isinstance(row, dict) else {}, number, summary)
         if item is not None:
             planned.setdefault((item["kind"], item["value_key"]), item)
+        if progress is not None and number % BATCH == 0:
+            progress("checking", number, 0)
     if summary.faults:
         raise InvalidInput(
             _("%(count)s rows are not valid; nothing was imported.") % {"count": len(summary.faults)},
             fields=summary.faults,
         )
     today = timezone.localdate()
-    items = list(planned.values())
-    with transaction.atomic():
-        held = set(
-            InfrastructureItem.objects.filter(operation=operation).values_list("kind", "value_key").iterator()
-        )
-        fresh = [item for item in items if (item["kind"], item["value_key"]) not in held]
-        summary.already = summary.read - len(fresh)
-        for start in range(0, len(fresh), BATCH):
-            chunk = fresh[start : start + BATCH]
-            InfrastructureItem.objects.bulk_create(
-                InfrastructureItem(
-                    operation=operation,
-                    agency=actor.agency,
-                    identified_on=today,
-                    requested_on=today if item["state"] != TakedownState.IDENTIFIED else None,
-                    closed_on=today
-                    if item["state"]
-                    in (TakedownState.TAKEN_DOWN, TakedownState.REFUSED, TakedownState.NO_RESPONSE)
-                    else None,
-                    **item,
-                )
-                for item in chunk
+    held = set(
+        InfrastructureItem.objects.filter(operation=operation).values_list("kind", "value_key").iterator()
+    )
+    fresh = [item for key, item in planned.items() if key not in held]
+    if progress is not None:
+        progress("storing", 0, len(fresh))
+    for start in range(0, len(fresh), BATCH):
+        chunk = fresh[start : start + BATCH]
+        with transaction.atomic():
+            summary.created += _insert_items(
+                [
+                    (
+                        operation.pk,
+                        item["kind"],
+                        item["value"],
+                        item["value_key"],
+                        item["provider"],
+                        item["registrar"],
+                        item["asn"],
+                        item["country"],
+                        item["state"],
+                        today,
+                        today if item["state"] != TakedownState.IDENTIFIED else None,
+                        today if item["state"] in CLOSED else None,
+                        item["evidence_ref"],
+                        actor.agency_id,
+                    )
+                    for item in chunk
+                ]
             )
-            summary.created += len(chunk)
-            if progress is not None:
-                progress(summary.created, len(fresh))
+        if progress is not None:
+            progress("storing", start + len(chunk), len(fresh))
+    summary.already = summary.read - summary.created
+    record(
+        actor,
+        "operation.infrastructure_imported",
+        operation,
+        read=summary.read,
+        created=summary.created,
+        already=summary.already,
+    )
+    return summary
+
+
+INTEL_TO_ITEM = {
+    "domain": "domain",
+    "url": "url",
+    "ipv4": "ip",
+    "ipv6": "ip",
+    "phone": "phone",
+    "email": "account",
+    "handle": "account",
+    "bank_account": "account",
+    "iban": "account",
+    "btc": "account",
+    "eth": "account",
+    "trx": "account",
+    "xmr": "account",
+}
+
+
+def rows_from_intel(values: Iterable[tuple[str, str]]) -> tuple[list[dict[str, str]], int]:
+    """Import rows for intel (type, value) pairs, as a lookup answers them: domains, URLs, IP addresses and
+    phones as themselves, e-mail addresses, handles, bank accounts and wallets as accounts; other types (file
+    hashes, ASNs...) are not infrastructure to take down and are counted as left out."""
+    from lockstep.intel import wallets
+
+    rows, left_out = [], 0
+    chains = set(wallets.chains())
+    for kind, value in values:
+        item_kind = INTEL_TO_ITEM.get(kind) or ("account" if kind in chains else None)
+        if item_kind is None:
+            left_out += 1
+            continue
+        rows.append({"kind": item_kind, "value": value, "evidence_ref": _("intel lookup")})
+    return rows, left_out
+
+
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+
+def queue_import(actor: User, operation: Operation, file_name: str, text: str) -> InfrastructureImport:
+    """An import of a CSV or JSON Lines file to run in the background (`lockstep worker`); its progress is
+    kept on the returned row. The actor must be able to import now (and still when it runs)."""
+    from lockstep.operations.tasks import import_task
+
+    participant_check(actor, operation)
+    if not text.strip():
+        raise InvalidInput(_("The file is empty."), fields={"file": [_("empty")]})
+    if len(text) > MAX_IMPORT_BYTES:
+        raise InvalidInput(_("The file is larger than 200 MB."), fields={"file": [_("too large")]})
+    with transaction.atomic():
+        job = InfrastructureImport.objects.create(
+            operation=operation, user=actor, file_name=file_name[:200] or "upload", content=text
+        )
         record(
-            actor,
-            "operation.infrastructure_imported",
-            operation,
+            actor, "operation.infrastructure_import_queued", operation, file=job.file_name, chars=len(text)
+        )
+        transaction.on_commit(lambda: import_task.enqueue(job.pk))
+    return job
+
+
+def run_import(job: InfrastructureImport) -> InfrastructureImport:
+    """Run a queued import, its progress written as it goes (each update its own small transaction)."""
+    from lockstep.lib.commands import describe
+    from lockstep.operations.files import rows_from_text
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "checking":
+            InfrastructureImport.objects.filter(pk=job.pk).update(checked=done)
+        else:
+            InfrastructureImport.objects.filter(pk=job.pk).update(
+                status=ImportStatus.STORING, stored=done, to_store=total
+            )
+
+    InfrastructureImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)
+    try:
+        summary = import_infrastructure(job.user, job.operation, rows_from_text(job.content), progress)
+    except (InvalidInput, PermissionDenied) as error:
+        InfrastructureImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, error=describe(error)[:20000], content="", finished_at=timezone.now()
+        )
+    else:
+        InfrastructureImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.DONE,
+            checked=summary.read,
             read=summary.read,
             created=summary.created,
             already=summary.already,
+            content="",
+            finished_at=timezone.now(),
         )
-    return summary
+    job.refresh_from_db()
+    return job
 
 
 def infrastructure_items(

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<str:code_name>/", views.operation_detail, name="detail"),
     path("<str:code_name>/infrastructure/", views.infrastructure, name="infrastructure"),
     path("<str:code_name>/targets/", views.targets, name="targets"),
+    path("<str:code_name>/imports/", views.imports, name="imports"),
     path("<str:code_name>/<str:action>/", views.operation_action, name="action"),
 ]

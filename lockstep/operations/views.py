@@ -25,10 +25,10 @@ from lockstep.intel.lookup import guess_kind
 from lockstep.lib.commands import describe
 from lockstep.operations import services
 from lockstep.operations.charts import charts
-from lockstep.operations.files import rows_from_text
 from lockstep.operations.forms import LaunchForm, ResultsForm
 from lockstep.operations.models import (
     COUNTS,
+    InfrastructureImport,
     InfrastructureKind,
     ParticipantRole,
     TakedownState,
@@ -119,7 +119,30 @@ def infrastructure(request: HttpRequest, code_name: str) -> HttpResponse:
             "query": "&".join(f"{key}={value}" for key, value in filters.items() if value),
             "kinds": InfrastructureKind.choices,
             "states": TakedownState.choices,
+            **_imports(operation, actor),
         },
+    )
+
+
+def _imports(operation: Any, actor: Any) -> dict[str, Any]:
+    """The agency's recent imports into the operation (its own work: other agencies' files stay theirs)."""
+    jobs = list(
+        InfrastructureImport.objects.filter(operation=operation, user__agency=actor.agency)
+        .select_related("user")
+        .defer("content")[:10]
+    )
+    return {"imports": jobs, "imports_running": any(job.running for job in jobs)}
+
+
+@login_required
+def imports(request: HttpRequest, code_name: str) -> HttpResponse:
+    """The imports' progress (the part of the infrastructure page htmx refreshes while one runs)."""
+    actor = operational_actor_of(request)
+    operation = services.get_operation_for(actor, code_name)
+    return render(
+        request,
+        "operations/_imports.html",
+        {"operation": operation, **_imports(operation, actor)},
     )
 
 
@@ -223,21 +246,36 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
             services.report_results(actor, operation, **form.report_arguments())
             messages.success(request, _("Results recorded for %(agency)s.") % {"agency": actor.agency.code})
         elif action == "import":
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise InvalidInput(_("Choose a CSV or JSON Lines file."), fields={"file": [_("required")]})
-            text = upload.read(200 * 1024 * 1024).decode("utf-8-sig", errors="replace")
-            summary = services.import_infrastructure(actor, operation, rows_from_text(text))
-            messages.success(
-                request,
-                _("%(read)s rows read, %(created)s items created, %(already)s already held.")
-                % {
-                    "read": f"{summary.read:,}",
-                    "created": f"{summary.created:,}",
-                    "already": f"{summary.already:,}",
-                },
-            )
             back = redirect("operations:infrastructure", code_name=operation.code_name)
+            if "values" in request.POST:  # straight from an intel lookup: a few values, imported at once
+                rows, left_out = services.rows_from_intel(
+                    (kind, value) for kind, value in typed_lines(request.POST["values"]) if kind is not None
+                )
+                summary = services.import_infrastructure(actor, operation, rows)
+                messages.success(
+                    request,
+                    _(
+                        "%(created)s items added, %(already)s already held, %(left)s values that are not "
+                        "infrastructure left out."
+                    )
+                    % {"created": summary.created, "already": summary.already, "left": left_out},
+                )
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise InvalidInput(
+                        _("Choose a CSV or JSON Lines file."), fields={"file": [_("required")]}
+                    )
+                if upload.size and upload.size > services.MAX_IMPORT_BYTES:
+                    raise InvalidInput(
+                        _("The file is larger than 200 MB."), fields={"file": [_("too large")]}
+                    )
+                text = upload.read().decode("utf-8-sig", errors="replace")
+                services.queue_import(actor, operation, upload.name or "upload", text)
+                messages.success(
+                    request,
+                    _("The import of %(name)s is queued; its progress shows below.") % {"name": upload.name},
+                )
         elif action == "state":
             filters = {
                 key: request.POST.get(key, "").strip() for key in ("kind", "state_from", "country", "search")

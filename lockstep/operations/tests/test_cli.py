@@ -46,7 +46,7 @@ def test_import_from_csv_and_json_lines_then_report(world: Any, operation: Any, 
     out, err = _run(
         "import-infrastructure", str(table), "--operation", "Red Card", "--user", world.owner.username
     )
-    assert "30 rows read, 30 items created, 0 already held" in out and "30 of 30 items stored" in err
+    assert "30 rows read, 30 items created, 0 already held" in out and "30 of 30 new items stored" in err
     lines = tmp_path / "items.jsonl"
     lines.write_text(
         "\n".join(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -10,9 +12,14 @@ from django.test import Client
 
 from conftest import verified_client
 from lockstep.directory.tests.factories import UserFactory
-from lockstep.operations.models import InfrastructureItem, Operation
+from lockstep.operations.models import InfrastructureImport, InfrastructureItem, Operation
+from lockstep.operations.tasks import import_task
 
 pytestmark = pytest.mark.django_db
+
+
+def nigeria_part(world: Any) -> str:
+    return verified_client(Client(), world.outsider).get("/operations/Contender/imports/").content.decode()
 
 
 def test_an_operation_through_its_pages(world: Any) -> None:
@@ -59,8 +66,17 @@ def test_an_operation_through_its_pages(world: Any) -> None:
             + "".join(f"domain,lure-{n}.example,{'KE' if n % 3 else 'GH'}\n" for n in range(240))
         ).encode(),
     )
-    kenya.post("/operations/Contender/import/", {"file": upload})
+    queued = kenya.post("/operations/Contender/import/", {"file": upload}, follow=True).content.decode()
+    assert "The import of items.csv is queued" in queued and 'hx-trigger="every 2s"' in queued
+    job = InfrastructureImport.objects.get(operation=operation)
+    assert job.status == "queued" and not InfrastructureItem.objects.exists()
+    import_task.call(
+        job.pk
+    )  # what `lockstep worker` runs (the worker itself: test_imports_run_in_the_worker)
     assert InfrastructureItem.objects.filter(operation=operation).count() == 240
+    done = kenya.get("/operations/Contender/imports/").content.decode()
+    assert "240 rows read, 240 items created, 0 already held." in done and "hx-trigger" not in done
+    assert "items.csv" not in nigeria_part(world)  # another agency's imports are not shown to it
     listing = kenya.get("/operations/Contender/infrastructure/", {"country": "GH"}).content.decode()
     assert "80 items" in listing and "lure-0.example" in listing and "lure-1.example" not in listing
     moved = kenya.post(
@@ -139,3 +155,73 @@ def test_targets_and_tasks_through_the_pages(world: Any) -> None:
     kenya.post("/operations/Jackal/done/", {"task": task.pk})
     task.refresh_from_db()
     assert task.done_at is not None
+
+
+def test_a_faulty_file_fails_its_import_with_each_faulty_line_named(world: Any) -> None:
+    from lockstep.operations import services
+
+    user = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    operation = services.launch_operation(
+        user, code_name="Jackal", objectives="x", crime_focus="BEC", participants=[world.ncb_ke]
+    )
+    kenya = verified_client(Client(), world.owner)
+    text = "kind,value\ndomain,fine.example\nsatellite,x\nip,999.1.1.1\n"
+    kenya.post("/operations/Jackal/import/", {"file": SimpleUploadedFile("bad.csv", text.encode())})
+    import_task.call(InfrastructureImport.objects.get().pk)
+    job = InfrastructureImport.objects.get()
+    assert job.status == "failed" and "line 2: unknown kind satellite" in job.error and "line 3" in job.error
+    assert job.content == "" and not InfrastructureItem.objects.filter(operation=operation).exists()
+    page = kenya.get("/operations/Jackal/infrastructure/").content.decode()
+    assert "line 2: unknown kind satellite" in page
+    empty = kenya.post(
+        "/operations/Jackal/import/", {"file": SimpleUploadedFile("e.csv", b"")}, follow=True
+    ).content.decode()
+    assert "The file is empty" in empty and InfrastructureImport.objects.count() == 1
+
+
+def test_looked_up_values_go_straight_to_an_operation(world: Any) -> None:
+    from lockstep.operations import services
+
+    user = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    operation = services.launch_operation(
+        user, code_name="Jackal", objectives="x", crime_focus="BEC", participants=[world.ncb_ke]
+    )
+    kenya = verified_client(Client(), world.owner)
+    looked = kenya.post(
+        "/intel/lookup/",
+        {"values": "pay-now.example\n198.51.100.23\nsha256 " + "ab" * 32 + "\nnot a value at all"},
+    ).content.decode()
+    assert 'id="to-operation"' in looked and 'formaction="/operations/Jackal/import/"' in looked
+    values = re.search(r'name="values" value="([^"]*)"', looked)
+    assert values is not None
+    added = kenya.post(
+        "/operations/Jackal/import/", {"values": html.unescape(values.group(1))}, follow=True
+    ).content.decode()
+    assert "2 items added, 0 already held, 1 values that are not infrastructure left out." in added
+    assert sorted(operation.infrastructure.values_list("kind", "value", "evidence_ref")) == [
+        ("domain", "pay-now.example", "intel lookup"),
+        ("ip", "198.51.100.23", "intel lookup"),
+    ]
+    nigeria = verified_client(Client(), world.outsider)  # takes part in no operation: no form
+    assert (
+        'id="to-operation"'
+        not in nigeria.post("/intel/lookup/", {"values": "pay-now.example"}).content.decode()
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks, as in production
+def test_imports_run_in_the_worker(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from django.core.management import call_command
+
+    from lockstep.operations import services
+
+    user = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    operation = services.launch_operation(
+        user, code_name="Jackal", objectives="x", crime_focus="BEC", participants=[world.ncb_ke]
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # enqueued once the import row commits
+        services.queue_import(world.owner, operation, "a.jsonl", '{"kind": "domain", "value": "a.example"}\n')
+    call_command("worker", "--once")
+    job = InfrastructureImport.objects.get()
+    assert (job.status, job.created) == ("done", 1)
+    assert operation.infrastructure.get().value == "a.example"

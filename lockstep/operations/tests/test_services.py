@@ -129,7 +129,10 @@ def test_an_agency_joining_later_sees_what_was_shared_with_the_participants(
     ) == ["operation.joined", "operation.left"]
 
 
-def test_infrastructure_imports_in_bulk_once_per_value(world: Any, cast: dict[str, Any]) -> None:
+def test_infrastructure_imports_in_bulk_once_per_value(
+    world: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "BATCH", 500)
     operation = _launch(world, cast)
     rows = [
         {"kind": "domain", "value": f"scam-{n}.example", "country": "ke", "asn": "AS64496"}
@@ -139,16 +142,23 @@ def test_infrastructure_imports_in_bulk_once_per_value(world: Any, cast: dict[st
         {"kind": "ip", "value": "203.0.113.7", "state": "taken_down"},
         {"kind": "domain", "value": "SCAM-1.example."},
     ]
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[str, int, int]] = []
     summary = services.import_infrastructure(
-        world.owner, operation, rows, progress=lambda done, total: seen.append((done, total))
+        world.owner, operation, rows, progress=lambda *step: seen.append(step)
     )
     assert (summary.read, summary.created, summary.already) == (
         1202,
         1201,
         1,
     )  # SCAM-1.example. is scam-1.example
-    assert seen[-1] == (1201, 1201)
+    assert seen == [
+        ("checking", 500, 0),
+        ("checking", 1000, 0),
+        ("storing", 0, 1201),
+        ("storing", 500, 1201),
+        ("storing", 1000, 1201),
+        ("storing", 1201, 1201),
+    ]
     item = InfrastructureItem.objects.get(operation=operation, value="scam-1.example")
     assert (item.country, item.asn, item.agency, item.state) == ("KE", 64496, world.ncb_ke, "identified")
     ip = InfrastructureItem.objects.get(operation=operation, kind="ip")
@@ -323,3 +333,25 @@ def test_targets_link_values_reports_and_notices_and_tasks_are_given_and_done(
         .order_by("seq")
         .values_list("action", flat=True)
     ] == ["operation.target_added", "operation.task_added", "operation.task_done"]
+
+
+def test_a_value_another_import_stored_meanwhile_is_skipped(world: Any, cast: dict[str, Any]) -> None:
+    """The bulk write skips a row that repeats a stored value (COPY's fallback on PostgreSQL, INSERT OR
+    IGNORE on SQLite): two imports of the same file at once store each value once."""
+    operation = _launch(world, cast)
+    services.import_infrastructure(world.owner, operation, [{"kind": "domain", "value": "first.example"}])
+    stored = InfrastructureItem.objects.get(operation=operation)
+    today = datetime.date.today()
+
+    def row(value: str) -> tuple[Any, ...]:
+        key = services.value_key("domain", value)
+        return (operation.pk, "domain", value, key, "", "", None, "", "identified", today, None, None, "", 1)
+
+    rows = [row("first.example"), row("second.example")]
+    rows = [(*r[:-1], world.ncb_ke.pk) for r in rows]
+    assert services._insert_items(rows) == 1
+    assert sorted(operation.infrastructure.values_list("value", flat=True)) == [
+        "first.example",
+        "second.example",
+    ]
+    assert InfrastructureItem.objects.get(pk=stored.pk).value == "first.example"

@@ -76,9 +76,12 @@ class Command(LockstepCommand):
         operation = services.get_operation_for(user, code_name)
         started, tty = time.monotonic(), sys.stderr.isatty()
 
-        def show(done: int, total: int) -> None:
+        def show(stage: str, done: int, total: int) -> None:
             rate = done / max(time.monotonic() - started, 1e-6)
-            line = f"{done:,} of {total:,} items stored, {rate:,.0f}/s"
+            if stage == "checking":
+                line = f"{done:,} rows checked, {rate:,.0f}/s"
+            else:
+                line = f"{done:,} of {total:,} new items stored"
             self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
 
         text = path.read_text(encoding="utf-8-sig", errors="replace")

@@ -17,6 +17,7 @@ from lockstep.exchange.models import PullStatus, SourcePull
 from lockstep.exchange.source_services import schedule_due_pulls
 from lockstep.lib.commands import LockstepCommand
 from lockstep.notices.services import run_validity
+from lockstep.operations.models import ImportStatus, InfrastructureImport
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,12 @@ class Command(LockstepCommand):
         # a worker that died mid-pull left it "running": say so; the next pull resumes from the cursor
         SourcePull.objects.filter(status=PullStatus.RUNNING).update(
             status=PullStatus.FAILED, error="interrupted (the worker stopped); the next pull resumes"
+        )
+        # the same for an infrastructure import cut short: importing the file again skips what was stored
+        InfrastructureImport.objects.filter(status__in=[ImportStatus.CHECKING, ImportStatus.STORING]).update(
+            status=ImportStatus.FAILED,
+            content="",
+            error="interrupted (the worker stopped); import the file again: the items stored are skipped",
         )
         worker = Worker(
             queue_names=["default"],
