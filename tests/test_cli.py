@@ -34,7 +34,10 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         env["DATABASE_URL"] = server.rsplit("/", 1)[0] + "/" + name
     subprocess.run([*LOCKSTEP, "migrate", "--noinput", "-v", "0"], env=env, check=True)
     subprocess.run(
-        [*LOCKSTEP, "demo", "--observables-per-report", "20"], env=env, check=True, capture_output=True
+        [*LOCKSTEP, "demo", "--observables-per-report", "20", "--operation-items", "3000"],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     yield env
     if server:
@@ -70,6 +73,28 @@ def test_the_database_runs_in_wal_mode(node: dict[str, str]) -> None:
     assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_the_demo_operation(node: dict[str, str]) -> None:
+    roles = dict(
+        query(
+            node,
+            "SELECT role, count(*) FROM operations_participant p JOIN operations_operation o "
+            "ON o.id = p.operation_id WHERE o.code_name = 'Savanna' GROUP BY role",
+        )
+    )
+    assert roles == {"lead": 1, "co_lead": 1, "participant": 19, "partner": 3}
+    states = dict(query(node, "SELECT state, count(*) FROM operations_infrastructureitem GROUP BY state"))
+    assert set(states) == {"identified", "requested", "taken_down", "refused", "no_response"}
+    assert 2500 < sum(states.values()) <= 3000 and states["taken_down"] > sum(states.values()) / 2  # type: ignore[operator]
+    current = query(node, "SELECT count(DISTINCT agency_id) FROM operations_resultreport WHERE current")
+    corrected = query(node, "SELECT count(*) FROM operations_resultreport WHERE version = 2")
+    assert current[0][0] == 19 and corrected[0][0] == 1
+    assert query(node, "SELECT count(*) FROM operations_target")[0][0] == 4
+    assert query(node, "SELECT count(*) FROM operations_targetvalue")[0][0] >= 2
+    press = run(node, "operations", "report", "Savanna", "--user", "gs.coordinator")
+    assert press.returncode == 0 and "Operation Savanna (action phase" in press.stdout
+    assert "brought together 19 countries" in press.stdout
+
+
 def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
     def counts() -> tuple[int, ...]:
         tables = (
@@ -82,11 +107,14 @@ def test_demo_twice_adds_nothing_twice(node: dict[str, str]) -> None:
             "exchange_source",
             "exchange_sourcepull",
             "notices_notice",
+            "operations_operation",
+            "operations_infrastructureitem",
+            "operations_resultreport",
         )
         return tuple(int(query(node, f"SELECT count(*) FROM {table}")[0][0]) for table in tables)  # type: ignore[call-overload]
 
     before = counts()
-    again = run(node, "demo", "--observables-per-report", "20")
+    again = run(node, "demo", "--observables-per-report", "20", "--operation-items", "3000")
     assert again.returncode == 0 and "lockstep-demo-2026" in again.stdout
     assert counts() == before
     assert before[0] >= 19 + 4 + 3 + 1  # NCBs, national units and regional body, partners, GS

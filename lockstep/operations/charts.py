@@ -42,12 +42,13 @@ def bars(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeString:
     if not rows:
         return SafeString("")
     top = max(value for _label, value in rows)
-    step, left, room = 18, 110, WIDTH - 110 - 70
+    step, left, room = 18, 170, WIDTH - 170 - 70
+    rows = [(label if len(label) <= 22 else label[:21] + "…", value) for label, value in rows]
     body = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="12" fill="#0b4f6c"><title>{}: {}</title></rect>'
-        '<text x="{}" y="{}" font-size="11">{}</text>',
+        '<text x="{}" y="{}" font-size="12">{}</text>',
         (
             (
                 left - 6,
@@ -87,13 +88,21 @@ def states(chart_id: str, title: str, counts: dict[str, int]) -> SafeString:
     )
     legend = format_html_join(
         "",
-        '<rect x="{}" y="36" width="10" height="10" fill="{}"/><text x="{}" y="45" font-size="11">{} {}</text>',
+        '<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="12">{} {}</text>',
         (
-            (10 + n * 126, COLOURS[state], 24 + n * 126, labels[state], f"{counts.get(state, 0):,}")
+            (
+                10 + n % 3 * 210,
+                36 + n // 3 * 18,
+                COLOURS[state],
+                24 + n % 3 * 210,
+                45 + n // 3 * 18,
+                labels[state],
+                f"{counts.get(state, 0):,}",
+            )
             for n, state in enumerate(TakedownState.values)
         ),
     )
-    return _frame(chart_id, title, 54, format_html("{}{}", bar, legend))
+    return _frame(chart_id, title, 72, format_html("{}{}", bar, legend))
 
 
 def line(chart_id: str, title: str, points: list[tuple[str, int]]) -> SafeString:
@@ -119,9 +128,9 @@ def line(chart_id: str, title: str, points: list[tuple[str, int]]) -> SafeString
     body = format_html(
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d5dbe1"/>'
         '<polyline points="{}" fill="none" stroke="#0b4f6c" stroke-width="2"/>{}'
-        '<text x="{}" y="18" text-anchor="end" font-size="11">{}</text>'
-        '<text x="{}" y="{}" font-size="11">{}</text>'
-        '<text x="{}" y="{}" text-anchor="end" font-size="11">{}</text>',
+        '<text x="{}" y="18" text-anchor="end" font-size="12">{}</text>'
+        '<text x="{}" y="{}" font-size="12">{}</text>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>',
         left,
         bottom,
         WIDTH - 20,

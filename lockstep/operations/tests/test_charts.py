@@ -8,12 +8,12 @@ from lockstep.operations.charts import bars, line, states
 
 
 def _widths(svg: str) -> list[int]:
-    return [int(w) for w in re.findall(r'<rect x="110" y="\d+" width="(\d+)"', svg)]
+    return [int(w) for w in re.findall(r'<rect x="170" y="\d+" width="(\d+)"', svg)]
 
 
 def test_bars_are_to_scale_longest_first_and_escape_labels() -> None:
     svg = str(bars("c", "Arrests", [("Kenya", 100), ("Côte <d'Ivoire>", 50), ("Zero", 0)]))
-    assert _widths(svg) == [460, 230]  # 460 = the room for the longest bar
+    assert _widths(svg) == [400, 200]  # 400 = the room for the longest bar
     assert svg.index("Kenya") < svg.index("Côte")
     assert "&lt;d&#x27;Ivoire&gt;" in svg and "<d'Ivoire>" not in svg
     assert "Zero" not in svg

@@ -14,6 +14,7 @@ from lockstep.exchange.demo import load_exchange
 from lockstep.intel.demo import load_intel
 from lockstep.lib.commands import LockstepCommand
 from lockstep.notices.demo import load_notices
+from lockstep.operations.demo import load_operation
 
 
 class Command(LockstepCommand):
@@ -26,6 +27,12 @@ class Command(LockstepCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="do nothing if any user exists")
+        parser.add_argument(
+            "--operation-items",
+            type=int,
+            default=30_000,
+            help="infrastructure items of the demo operation (default 30,000)",
+        )
         parser.add_argument(
             "--observables-per-report",
             type=int,
@@ -47,10 +54,12 @@ class Command(LockstepCommand):
             stored, hits = load_intel(per_report=max(1, options["observables_per_report"]))
             pulled = load_exchange()
             notices = load_notices()
+            items = load_operation(options["operation_items"])
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo scenario loaded: {len(users)} demo users, {stored:,} observables, {hits:,} hits, "
-                    f"{pulled} events pulled from a partner's MISP feed, {notices} notices and diffusions."
+                    f"{pulled} events pulled from a partner's MISP feed, {notices} notices and diffusions, "
+                    f"operation Savanna with {items:,} infrastructure items."
                 )
             )
         self.print_logins()
