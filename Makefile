@@ -90,6 +90,7 @@ bench: install-dev $(VENV)/.installed-bench messages
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/lookup.py
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/taxii.py
 	LOCKSTEP_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/python bench/stix_import.py
+	$(BIN)/python bench/operations.py --items 150000
 	$(BIN)/python bench/names.py
 
 clean:

@@ -55,3 +55,11 @@ def _copy_rows(cursor: Any, rows: list[tuple[Any, ...]], table: str, columns: st
         f"ON CONFLICT ({conflict}) DO NOTHING"
     )
     return int(cursor.rowcount)
+
+
+def refresh_statistics(table: str) -> None:
+    """After a large load, PostgreSQL's planner statistics lag until autovacuum passes: refresh them now, so
+    that the next pages are planned on the table as it is (ANALYZE samples: a fraction of a second)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")

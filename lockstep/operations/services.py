@@ -25,7 +25,7 @@ from lockstep.audit.services import record
 from lockstep.directory.models import Agency, AgencyKind, Role, User
 from lockstep.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lockstep.intel.canonical import InvalidValue, canonical, value_key
-from lockstep.lib.bulk import insert_new
+from lockstep.lib.bulk import insert_new, refresh_statistics
 from lockstep.operations.models import (
     COUNTS,
     ImportStatus,
@@ -419,6 +419,8 @@ def import_infrastructure(
         if progress is not None:
             progress("storing", start + len(chunk), len(fresh))
     summary.already = summary.read - summary.created
+    if summary.created >= 10_000:
+        refresh_statistics(InfrastructureItem._meta.db_table)
     record(
         actor,
         "operation.infrastructure_imported",
