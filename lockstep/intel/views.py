@@ -343,7 +343,11 @@ def _to_operation(actor: Any, answers: list[Any]) -> dict[str, Any]:
     rows, _left_out = rows_from_intel(pairs)
     if not rows:
         return {}
-    running = operations_for(actor).exclude(status=OperationStatus.CLOSED)[:50]
+    running = (
+        operations_for(actor)
+        .filter(participants__agency=actor.agency)  # where the agency takes part (GS coordinators see all)
+        .exclude(status=OperationStatus.CLOSED)[:50]
+    )
     return {
         "operations": running,
         "infrastructure_values": "\n".join(f"{kind} {value}" for kind, value in pairs),

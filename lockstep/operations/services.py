@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ from lockstep.policy.models import Community, CommunityKind
 from lockstep.policy.rules import is_active_actor, is_operational
 
 RUNNING = (ParticipantRole.LEAD, ParticipantRole.CO_LEAD)
+logger = logging.getLogger(__name__)
 
 
 def may_launch(actor: User) -> bool:
@@ -305,6 +307,7 @@ class ImportSummary:
 
 Progress = Callable[[str, int, int], None]
 ITEM_KINDS = frozenset(InfrastructureKind.values)
+MAX_ASN = 4_294_967_295  # AS numbers are 32 bits
 ITEM_STATES = frozenset(TakedownState.values)
 BATCH = 5000
 
@@ -318,17 +321,22 @@ def _item_from(row: dict[str, Any], number: int, summary: ImportSummary) -> dict
     if state not in ITEM_STATES:
         problems.append(_("unknown state %(state)s") % {"state": state[:20]})
     value = ""
-    if not problems:
+    raw = str(row.get("value") or "")
+    if "\x00" in raw:
+        problems.append(_("the value holds a NUL character"))
+    elif not problems:
         try:
-            value = canonical_item(kind, str(row.get("value") or ""))
+            value = canonical_item(kind, raw)
         except InvalidValue as error:
             problems.append(str(error))
+        if len(value) > 2048:
+            problems.append(_("the value is longer than 2048 characters"))
     country = str(row.get("country") or "").strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         problems.append(_("country %(country)s is not a two-letter code") % {"country": country[:10]})
     asn = str(row.get("asn") or "").strip().upper().removeprefix("AS")
-    if asn and not asn.isdigit():
-        problems.append(_("ASN %(asn)s is not a number") % {"asn": asn[:20]})
+    if asn and not (re.fullmatch(r"[0-9]{1,10}", asn) and int(asn) <= MAX_ASN):
+        problems.append(_("ASN %(asn)s is not an AS number") % {"asn": asn[:20]})
     if problems:
         if len(summary.faults) < 100:
             summary.faults[f"line {number}"] = problems
@@ -337,13 +345,18 @@ def _item_from(row: dict[str, Any], number: int, summary: ImportSummary) -> dict
         "kind": kind,
         "value": value,
         "value_key": value_key(kind, value),
-        "provider": str(row.get("provider") or "")[:200],
-        "registrar": str(row.get("registrar") or "")[:200],
+        "provider": _text(row.get("provider"), 200),
+        "registrar": _text(row.get("registrar"), 200),
         "asn": int(asn) if asn else None,
         "country": country,
         "state": state,
-        "evidence_ref": str(row.get("evidence_ref") or "")[:300],
+        "evidence_ref": _text(row.get("evidence_ref"), 300),
     }
+
+
+def _text(given: Any, length: int) -> str:
+    """A free-text field of a row, without NUL characters (which PostgreSQL refuses), cut to its column."""
+    return str(given or "").replace("\x00", "")[:length]
 
 
 ITEM_COLUMNS = (
@@ -395,6 +408,14 @@ def import_infrastructure(
     for start in range(0, len(fresh), BATCH):
         chunk = fresh[start : start + BATCH]
         with transaction.atomic():
+            if start == 0:  # with the first writes: an import cut short is on the log with what it began
+                record(
+                    actor,
+                    "operation.infrastructure_import_started",
+                    operation,
+                    read=summary.read,
+                    to_store=len(fresh),
+                )
             summary.created += _insert_items(
                 [
                     (
@@ -509,6 +530,17 @@ def run_import(job: InfrastructureImport) -> InfrastructureImport:
     except (InvalidInput, PermissionDenied) as error:
         InfrastructureImport.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, error=describe(error)[:20000], content="", finished_at=timezone.now()
+        )
+    except Exception:  # the job says it failed instead of running for ever; the operator reads why in the log
+        logger.exception("infrastructure import %s failed", job.pk)
+        InfrastructureImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            error=_(
+                "The import stopped on an unexpected error (logged for the operator). The items stored "
+                "before it are kept; importing the file again skips them."
+            ),
+            content="",
+            finished_at=timezone.now(),
         )
     else:
         InfrastructureImport.objects.filter(pk=job.pk).update(
@@ -696,6 +728,17 @@ def report_results(
 # --- targets and tasks ------------------------------------------------------------------------------------
 
 
+def _found(references: Sequence[str], get: Callable[[str], Any], missing: list[str]) -> list[Any]:
+    """The records the references name that the actor may see; the others named in ``missing``."""
+    found = []
+    for reference in references:
+        try:
+            found.append(get(reference))
+        except NotFound:
+            missing.append(_("%(reference)s: not found") % {"reference": reference})
+    return found
+
+
 def add_target(
     actor: User,
     operation: Operation,
@@ -725,15 +768,16 @@ def add_target(
     linked = []
     for value_kind, raw in values:
         try:
-            value = canonical(value_kind, raw)
+            value = canonical(value_kind, raw, country=actor.agency.country_id)
         except InvalidValue as error:
             errors.setdefault("values", []).append(f"{value_kind}:{str(raw)[:60]}: {error}")
             continue
         linked.append((value_kind, value, value_key(value_kind, value)))
+    found_reports = _found(reports, lambda ref: get_report_for(actor, ref), errors.setdefault("reports", []))
+    found_notices = _found(notices, lambda ref: get_notice_for(actor, ref), errors.setdefault("notices", []))
+    errors = {name: problems for name, problems in errors.items() if problems}
     if errors:
         raise InvalidInput(_("The target is not valid."), fields=errors)
-    found_reports = [get_report_for(actor, reference) for reference in reports]
-    found_notices = [get_notice_for(actor, reference) for reference in notices]
     with transaction.atomic():
         target = Target.objects.create(
             operation=operation,
@@ -790,15 +834,24 @@ def targets_of(operation: Operation) -> QuerySet[Target]:
     )
 
 
+def _pk(given: int | str) -> int:
+    """A primary key from a form or path value; 0 (found nowhere) for anything that is not one."""
+    try:
+        number = int(str(given)) if str(given).isascii() else 0
+    except ValueError:
+        return 0
+    return number if 0 < number < 2**63 else 0
+
+
 def get_target(operation: Operation, pk: int | str) -> Target:
-    target = operation.targets.filter(pk=int(pk) if str(pk).isdigit() else 0).first()
+    target = operation.targets.filter(pk=_pk(pk)).first()
     if target is None:
         raise NotFound(_("No such target in this operation."))
     return target
 
 
 def get_task(operation: Operation, pk: int | str) -> Task:
-    task = Task.objects.filter(target__operation=operation, pk=int(pk) if str(pk).isdigit() else 0).first()
+    task = Task.objects.filter(target__operation=operation, pk=_pk(pk)).first()
     if task is None:
         raise NotFound(_("No such task in this operation."))
     return task

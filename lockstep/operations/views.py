@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -25,6 +26,7 @@ from lockstep.intel.lookup import guess_kind
 from lockstep.lib.commands import describe
 from lockstep.operations import services
 from lockstep.operations.charts import charts
+from lockstep.operations.files import text_of
 from lockstep.operations.forms import LaunchForm, ResultsForm
 from lockstep.operations.models import (
     COUNTS,
@@ -175,7 +177,7 @@ def _values(text: str, country: str | None) -> list[tuple[str, str]]:
     for kind, raw in typed_lines(text):
         if kind is None:
             try:
-                kind = guess_kind(raw, country)[0]
+                kind, raw = guess_kind(raw, country)
             except InvalidValue:
                 kind = "domain"
         values.append((kind, raw))
@@ -186,13 +188,16 @@ def _target_action(request: HttpRequest, actor: Any, operation: Any, action: str
     post = request.POST
     if action == "target":
         code = post.get("allocated_to", "")
+        allocated = Agency.objects.filter(code=code).first() if code else None
+        if code and allocated is None:
+            raise InvalidInput(_("Choose an agency."), fields={"allocated_to": [code[:40]]})
         services.add_target(
             actor,
             operation,
             kind=post.get("kind", ""),
             name=post.get("name", ""),
             description=post.get("description", ""),
-            allocated_to=Agency.objects.filter(code=code).first() if code else None,
+            allocated_to=allocated,
             values=_values(post.get("values", ""), actor.agency.country_id),
             reports=post.get("reports", "").replace(",", " ").split(),
             notices=post.get("notices", "").replace(",", " ").split(),
@@ -248,9 +253,17 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
         elif action == "import":
             back = redirect("operations:infrastructure", code_name=operation.code_name)
             if "values" in request.POST:  # straight from an intel lookup: a few values, imported at once
+                lines = typed_lines(request.POST["values"])
+                if len(lines) > settings.LOCKSTEP_LOOKUP_MAX:
+                    raise InvalidInput(
+                        _("At most %(max)d values at once; import a file for more.")
+                        % {"max": settings.LOCKSTEP_LOOKUP_MAX},
+                        fields={"values": [str(len(lines))]},
+                    )
                 rows, left_out = services.rows_from_intel(
-                    (kind, value) for kind, value in typed_lines(request.POST["values"]) if kind is not None
+                    (kind, value) for kind, value in lines if kind is not None
                 )
+                left_out += sum(1 for kind, _value in lines if kind is None)
                 summary = services.import_infrastructure(actor, operation, rows)
                 messages.success(
                     request,
@@ -270,8 +283,7 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
                     raise InvalidInput(
                         _("The file is larger than 200 MB."), fields={"file": [_("too large")]}
                     )
-                text = upload.read().decode("utf-8-sig", errors="replace")
-                services.queue_import(actor, operation, upload.name or "upload", text)
+                services.queue_import(actor, operation, upload.name or "upload", text_of(upload.read()))
                 messages.success(
                     request,
                     _("The import of %(name)s is queued; its progress shows below.") % {"name": upload.name},

@@ -47,8 +47,8 @@ def contexts(browser: Any) -> Iterator[list[Any]]:
 def _report_results(page: Any, base: str, arrests: str, victims: str) -> None:
     page.goto(f"{base}/operations/Serengeti/")
     page.locator("details summary", has_text="Report your country's results").click()
-    page.get_by_label("Arrests").fill(arrests)
-    page.get_by_label("Victims identified").fill(victims)
+    page.get_by_role("spinbutton", name="Arrests").fill(arrests)
+    page.get_by_role("spinbutton", name="Victims identified").fill(victims)
     click_through(page, page.locator("#report-results"))
 
 
@@ -99,4 +99,6 @@ def test_launch_share_report_results_and_totals(
     assert coordinator.locator("#per-country tbody tr").count() == 2
     press = coordinator.locator("#press").inner_text()
     assert "brought together 3 countries" in press and "1,006 arrests" in press
+    arrests_chart = coordinator.get_by_role("img", name="Arrests per country")
+    assert arrests_chart.is_visible() and arrests_chart.locator("rect").count() == 2  # the two reporting NCBs
     assert Report.objects.get(reference=reference).marking.community.operation.code_name == "Serengeti"

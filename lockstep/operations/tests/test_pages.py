@@ -225,3 +225,35 @@ def test_imports_run_in_the_worker(world: Any, django_capture_on_commit_callback
     job = InfrastructureImport.objects.get()
     assert (job.status, job.created) == ("done", 1)
     assert operation.infrastructure.get().value == "a.example"
+
+
+def test_files_that_are_not_text_are_refused_and_utf16_is_read(world: Any) -> None:
+    from lockstep.operations import services
+    from lockstep.operations.files import text_of
+
+    user = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    services.launch_operation(
+        user, code_name="Jackal", objectives="x", crime_focus="y", participants=[world.ncb_ke]
+    )
+    kenya = verified_client(Client(), world.owner)
+    binary = SimpleUploadedFile("items.xlsx", b"PK\x03\x04\x00\x00binary")
+    refused = kenya.post("/operations/Jackal/import/", {"file": binary}, follow=True)
+    assert refused.status_code == 200 and "The file is not text" in refused.content.decode()
+    assert not InfrastructureImport.objects.exists()
+    assert (
+        text_of("kind,value\r\ndomain,é.example\r\n".encode("utf-16")) == "kind,value\r\ndomain,é.example\r\n"
+    )
+    long_field = "kind,value\ndomain," + "a" * 200_000 + "\n"
+    kenya.post("/operations/Jackal/import/", {"file": SimpleUploadedFile("long.csv", long_field.encode())})
+    import_task.call(InfrastructureImport.objects.get().pk)
+    job = InfrastructureImport.objects.get()
+    assert job.status == "failed" and "The CSV cannot be read at line" in job.error
+    odd = kenya.post("/operations/Jackal/done/", {"task": "²"})
+    assert odd.status_code == 404
+    coordinator = verified_client(Client(), user)
+    unknown = coordinator.post(
+        "/operations/Jackal/target/", {"kind": "group", "name": "G", "allocated_to": "NCB-ZZ"}, follow=True
+    ).content.decode()
+    assert "Choose an agency" in unknown and not services.targets_of(
+        services.get_operation_for(user, "Jackal")
+    )

@@ -11,7 +11,7 @@ import pytest
 
 from lockstep.audit.models import AuditEvent
 from lockstep.directory.tests.factories import AgencyFactory, UserFactory
-from lockstep.errors import Conflict, InvalidInput, PermissionDenied
+from lockstep.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lockstep.intel.access import reports_for
 from lockstep.intel.ingest import Submitted
 from lockstep.intel.services import submit_report
@@ -355,3 +355,67 @@ def test_a_value_another_import_stored_meanwhile_is_skipped(world: Any, cast: di
         "second.example",
     ]
     assert InfrastructureItem.objects.get(pk=stored.pk).value == "first.example"
+
+
+def test_rows_a_database_would_refuse_are_named_not_stored(world: Any, cast: dict[str, Any]) -> None:
+    operation = _launch(world, cast)
+    with pytest.raises(InvalidInput) as caught:
+        services.import_infrastructure(
+            world.owner,
+            operation,
+            [
+                {"kind": "domain", "value": "a.example", "asn": "²"},  # a digit to str.isdigit, not to int()
+                {"kind": "domain", "value": "b.example", "asn": "AS99999999999"},  # more than 32 bits
+                {"kind": "server", "value": "srv\x00.example"},
+                {"kind": "url", "value": "https://long.example/" + "a" * 3000},  # canonical, but over 2048
+                {"kind": "domain", "value": "fine.example", "provider": "Host\x00 SA"},
+            ],
+        )
+    assert sorted(caught.value.fields) == ["line 1", "line 2", "line 3", "line 4"]
+    summary = services.import_infrastructure(
+        world.owner, operation, [{"kind": "domain", "value": "fine.example", "provider": "Host\x00 SA"}]
+    )
+    assert summary.created == 1 and operation.infrastructure.get().provider == "Host SA"
+    assert list(
+        AuditEvent.objects.filter(action__startswith="operation.infrastructure_import")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    ) == ["operation.infrastructure_import_started", "operation.infrastructure_imported"]
+
+
+def test_an_import_that_stops_on_an_unexpected_error_says_it_failed(
+    world: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    operation = _launch(world, cast)
+    job = services.queue_import(world.owner, operation, "a.csv", "kind,value\ndomain,a.example\n")
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "import_infrastructure", broken)
+    done = services.run_import(job)
+    assert done.status == "failed" and "unexpected error" in done.error and done.content == ""
+    assert done.finished_at is not None
+
+
+def test_a_target_names_the_references_it_cannot_find_and_reads_national_phones(
+    world: Any, cast: dict[str, Any]
+) -> None:
+    operation = _launch(world, cast)
+    with pytest.raises(InvalidInput) as caught:
+        services.add_target(
+            cast["coordinator"], operation, kind="suspect", name="X", reports=["NCB-XX-1"], notices=["R-1"]
+        )
+    assert caught.value.fields == {
+        "reports": ["NCB-XX-1: not found"],
+        "notices": ["R-1: not found"],
+    }
+    kenyan = UserFactory(username="ke.coord", agency=world.ncb_ke, roles=["coordinator", "officer"])
+    own = services.launch_operation(kenyan, code_name="Mombasa", objectives="x", crime_focus="y")
+    target = services.add_target(
+        kenyan, own, kind="suspect", name="Caller", values=[("phone", "0712 345678")]
+    )
+    assert list(target.values.values_list("value", flat=True)) == ["+254712345678"]
+    for odd in ("²", "12abc", "9" * 30, "-1", ""):
+        with pytest.raises(NotFound):
+            services.get_task(own, odd)

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from lockstep.lib.commands import LockstepCommand, user_named
 from lockstep.operations import services
-from lockstep.operations.files import rows_from_text
+from lockstep.operations.files import rows_from_text, text_of
 from lockstep.operations.models import COUNTS, MoneyKind
 from lockstep.operations.results import dashboard, press_figures, write_csv
 
@@ -84,7 +84,7 @@ class Command(LockstepCommand):
                 line = f"{done:,} of {total:,} new items stored"
             self.stderr.write(("\r" + line) if tty else line, ending="" if tty else "\n")
 
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text = text_of(path.read_bytes())
         summary = services.import_infrastructure(user, operation, rows_from_text(text), progress=show)
         if tty:
             self.stderr.write("")

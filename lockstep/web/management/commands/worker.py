@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -55,6 +56,7 @@ class Command(LockstepCommand):
             status=ImportStatus.FAILED,
             content="",
             error="interrupted (the worker stopped); import the file again: the items stored are skipped",
+            finished_at=timezone.now(),
         )
         worker = Worker(
             queue_names=["default"],
