@@ -69,6 +69,15 @@ def test_a_readable_node_key_fails_the_system_check(tmp_path: Path) -> None:
         [sys.executable, "-m", "lockstep.cli", "check"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "lockstep.E002" in result.stderr
+    for server in (["serve", "--port", "8979"], ["worker", "--once"]):  # neither starts on such a node
+        refused = subprocess.run(
+            [sys.executable, "-m", "lockstep.cli", *server],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert refused.returncode != 0 and "lockstep.E002" in refused.stderr, server
 
 
 def test_pages_carry_the_security_headers(db: None, client: Client) -> None:

@@ -40,6 +40,7 @@ class _Gunicorn(BaseApplication):
 
 
 class Command(LockstepCommand):
+    requires_system_checks = "__all__"  # a server or worker does not start on a node that fails them
     help = (
         "Serve Lockstep with gunicorn. Host and port default to LOCKSTEP_HOST and LOCKSTEP_PORT.\n\n"
         "  lockstep serve\n"

@@ -37,6 +37,7 @@ def _schedule(stop: threading.Event) -> None:
 
 
 class Command(LockstepCommand):
+    requires_system_checks = "__all__"  # a server or worker does not start on a node that fails them
     help = (
         "Run background tasks and the partner-source schedule.\n\n"
         "  lockstep worker          (until stopped)\n"
