@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -50,8 +52,14 @@ def _right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
+CJK = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
 class PrintedPage(FPDF):
-    def __init__(self, reference: str, footer: str) -> None:
+    """An A4 page with DejaVu Sans; the CJK font (half a second to load, twice) only when ``text``, all the
+    page will print, holds Chinese, Japanese or Korean."""
+
+    def __init__(self, reference: str, footer: str, text: str = "") -> None:
         super().__init__(format="A4")
         self.reference, self.footer_text = reference, footer
         self.unicode = False
@@ -60,7 +68,7 @@ class PrintedPage(FPDF):
             self.add_font("body", "", str(regular))
             self.add_font("body", "B", str(bold or regular))
             self.unicode = True
-            if cjk is not None:
+            if cjk is not None and CJK.search(text):
                 self.add_font("cjk", "", str(cjk), collection_font_number=0)
                 self.add_font("cjk", "B", str(cjk), collection_font_number=0)  # bold lines keep their glyphs
                 self.set_fallback_fonts(["cjk"])
@@ -108,7 +116,21 @@ def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
             "when": printed.strftime("%Y-%m-%d %H:%M"),
             "tlp": notice.marking.tlp.upper(),
         }
-        pdf = PrintedPage(notice.reference, footer)
+        subjects = list(notice.subjects.prefetch_related("names"))
+        values = (
+            list(notice.report.observables.order_by("kind", "value").values_list("kind", "value")[:500])
+            if notice.report is not None
+            else []
+        )
+        page_text = [
+            content,
+            values,
+            [
+                ([name.name for name in s.names.all()], s.description, s.details, s.documents)
+                for s in subjects
+            ],
+        ]
+        pdf = PrintedPage(notice.reference, footer, json.dumps(page_text, ensure_ascii=False, default=str))
         pdf.alias_nb_pages()
         pdf.add_page()
         pdf.set_title(f"{notice.reference} {content['title']}")
@@ -148,7 +170,6 @@ def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
             for field in fields:
                 line(str(field.label), 9, bold=True, rtl=rtl)
                 line(str(details[field.name]), 10, rtl=rtl)
-        subjects = list(notice.subjects.prefetch_related("names"))
         for number, subject in enumerate(subjects, start=1):
             pdf.ln(2)
             kind = subject.get_kind_display() + (
@@ -171,13 +192,11 @@ def notice_pdf(actor: User, notice: Notice, language: str = "") -> bytes:
                 line(subject.description, 10, rtl=rtl)
             for key, value in subject.details.items():
                 line(f"{key}: {value}", 10, rtl=rtl)
-        if notice.report is not None:
-            values = list(notice.report.observables.order_by("kind", "value").values_list("kind", "value"))
-            if values:
-                pdf.ln(2)
-                line(_("Linked values"), 11, bold=True, rtl=rtl)
-                for kind_name, value in values[:500]:
-                    line(f"{kind_name}: {value}", 9.5)
+        if values:
+            pdf.ln(2)
+            line(_("Linked values"), 11, bold=True, rtl=rtl)
+            for kind_name, value in values:
+                line(f"{kind_name}: {value}", 9.5)
     return bytes(pdf.output())
 
 

@@ -37,7 +37,16 @@ def operation_pdf(actor: User, code_name: str) -> tuple[str, bytes]:
         "when": printed.strftime("%Y-%m-%d %H:%M"),
         "name": operation.code_name,
     }
-    pdf = PrintedPage(operation.code_name, footer)
+    names = [p.agency.name for p in operation.participants.select_related("agency")]
+    text = " ".join(
+        [
+            operation.objectives,
+            operation.crime_focus,
+            *names,
+            *(r["country_name"] for r in figures["countries"]),
+        ]
+    )
+    pdf = PrintedPage(operation.code_name, footer, text + press_figures(operation, figures))
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_title(_("Operation %(name)s") % {"name": operation.code_name})
