@@ -68,18 +68,14 @@ class LaunchForm(forms.Form):
         }
 
 
+MONEY_LINES = 4
+
+
 class ResultsForm(forms.Form):
-    money_kind = forms.ChoiceField(label=_("Money"), choices=[("", "-"), *MoneyKind.choices], required=False)
-    money_amount = forms.DecimalField(
-        label=_("Amount"), required=False, min_value=0, max_digits=18, decimal_places=2
-    )
-    money_currency = forms.CharField(label=_("Currency (ISO 4217)"), required=False, max_length=3)
-    money_usd_rate = forms.DecimalField(
-        label=_("USD for one unit"), required=False, min_value=0, max_digits=18, decimal_places=8
-    )
-    money_rate_date = forms.DateField(
-        label=_("Date of the rate"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    """An agency's results: the counts, up to MONEY_LINES money lines, a note and, for a correction, its
+    reason. Built with ``initial_from`` on the agency's current report, so that a correction starts from the
+    figures already given (a blank field would otherwise count as zero)."""
+
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     correction_reason = forms.CharField(
         label=_("Why the figures are corrected (when your agency has reported already)"),
@@ -89,25 +85,73 @@ class ResultsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in reversed(COUNTS):
-            self.fields = {
-                f"c_{name}": forms.IntegerField(label=label, required=False, min_value=0),
-                **self.fields,
-            }
+        fields: dict[str, forms.Field] = {
+            f"c_{name}": forms.IntegerField(label=label, required=False, min_value=0)
+            for name, label in COUNTS
+        }
+        for n in range(MONEY_LINES):
+            fields[f"m{n}_kind"] = forms.ChoiceField(
+                label=_("Money"), choices=[("", "-"), *MoneyKind.choices], required=False
+            )
+            fields[f"m{n}_amount"] = forms.DecimalField(
+                label=_("Amount"), required=False, min_value=0, max_digits=18, decimal_places=2
+            )
+            fields[f"m{n}_currency"] = forms.CharField(
+                label=_("Currency (ISO 4217)"), required=False, max_length=3
+            )
+            fields[f"m{n}_usd_rate"] = forms.DecimalField(
+                label=_("USD for one unit"), required=False, min_value=0, max_digits=18, decimal_places=8
+            )
+            fields[f"m{n}_rate_date"] = forms.DateField(
+                label=_("Date of the rate"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+        for n in range(MONEY_LINES):  # the money table's inputs, named for screen readers by column and line
+            for part in ("kind", "amount", "currency", "usd_rate", "rate_date"):
+                field = fields[f"m{n}_{part}"]
+                field.widget.attrs["aria-label"] = f"{field.label} ({n + 1})"
+        self.fields = {**fields, **self.fields}
+
+    @staticmethod
+    def initial_from(report: Any) -> dict[str, Any]:
+        """The form's initial values from a current ResultReport (or nothing)."""
+        if report is None:
+            return {}
+        initial: dict[str, Any] = {f"c_{name}": report.counts.get(name, 0) for name, _label in COUNTS}
+        initial["note"] = report.note
+        for n, line in enumerate(list(report.money.all())[:MONEY_LINES]):
+            initial.update(
+                {
+                    f"m{n}_kind": line.kind,
+                    f"m{n}_amount": line.amount,
+                    f"m{n}_currency": line.currency,
+                    f"m{n}_usd_rate": line.usd_rate.normalize(),
+                    f"m{n}_rate_date": line.rate_date,
+                }
+            )
+        return initial
+
+    def count_fields(self) -> list[forms.BoundField]:
+        return [self[f"c_{name}"] for name, _label in COUNTS]
+
+    def money_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"m{n}_{part}"] for part in ("kind", "amount", "currency", "usd_rate", "rate_date")]
+            for n in range(MONEY_LINES)
+        ]
 
     def report_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
-        money = []
-        if data.get("money_kind"):
-            money.append(
-                services.Money(
-                    data["money_kind"],
-                    data.get("money_amount") or 0,
-                    (data.get("money_currency") or "").upper(),
-                    data.get("money_usd_rate") or 0,
-                    data.get("money_rate_date") or datetime.date.today(),
-                )
+        money = [
+            services.Money(
+                data[f"m{n}_kind"],
+                data.get(f"m{n}_amount") or 0,
+                (data.get(f"m{n}_currency") or "").upper(),
+                data.get(f"m{n}_usd_rate") or 0,
+                data.get(f"m{n}_rate_date") or datetime.date.today(),
             )
+            for n in range(MONEY_LINES)
+            if data.get(f"m{n}_kind")
+        ]
         return {
             "counts": {
                 name: data[f"c_{name}"] for name, _label in COUNTS if data.get(f"c_{name}") is not None

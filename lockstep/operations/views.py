@@ -33,6 +33,7 @@ from lockstep.operations.models import (
     InfrastructureImport,
     InfrastructureKind,
     ParticipantRole,
+    ResultReport,
     TakedownState,
     TargetKind,
 )
@@ -89,7 +90,13 @@ def operation_detail(request: HttpRequest, code_name: str) -> HttpResponse:
             "phases": operation.phases.all(),
             "may_run": services.may_run(actor, operation),
             "may_report": role is not None and role != ParticipantRole.PARTNER,
-            "results_form": ResultsForm(),
+            "results_form": ResultsForm(
+                initial=ResultsForm.initial_from(
+                    ResultReport.objects.filter(operation=operation, agency=actor.agency, current=True)
+                    .prefetch_related("money")
+                    .first()
+                )
+            ),
             "roles": [
                 (value, label) for value, label in ParticipantRole.choices if value != ParticipantRole.LEAD
             ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -257,3 +258,40 @@ def test_files_that_are_not_text_are_refused_and_utf16_is_read(world: Any) -> No
     assert "Choose an agency" in unknown and not services.targets_of(
         services.get_operation_for(user, "Jackal")
     )
+
+
+def test_the_results_form_takes_several_money_lines_and_a_correction_starts_from_them(world: Any) -> None:
+    from lockstep.operations import services
+    from lockstep.operations.models import ResultReport
+
+    user = UserFactory(username="gs.coord", agency=world.gs, roles=["coordinator", "officer"])
+    services.launch_operation(
+        user, code_name="Jackal", objectives="x", crime_focus="y", participants=[world.ncb_ke]
+    )
+    kenya = verified_client(Client(), world.owner)
+    assert "current figures" not in kenya.get("/operations/Jackal/").content.decode()
+    kenya.post(
+        "/operations/Jackal/results/",
+        {
+            "c_arrests": "12",
+            "m0_kind": "seized",
+            "m0_amount": "1000000",
+            "m0_currency": "kes",
+            "m0_usd_rate": "0.0077",
+            "m0_rate_date": "2024-10-31",
+            "m2_kind": "intercepted",
+            "m2_amount": "25000",
+            "m2_currency": "USD",
+            "m2_usd_rate": "1",
+            "m2_rate_date": "2024-10-31",
+        },
+    )
+    report = ResultReport.objects.get(agency=world.ncb_ke, current=True)
+    assert sorted((m.kind, m.currency, m.usd) for m in report.money.all()) == [
+        ("intercepted", "USD", Decimal("25000.00")),
+        ("seized", "KES", Decimal("7700.00")),
+    ]
+    page = kenya.get("/operations/Jackal/").content.decode()
+    assert "current figures" in page
+    assert 'name="c_arrests" value="12"' in page and 'name="m0_currency" value="KES"' in page
+    assert 'name="m1_currency" value="KES"' not in page and 'aria-label="Amount (2)"' in page
