@@ -292,6 +292,10 @@ def load_operation(items: int = ITEMS) -> int:
             continue
         count = share if index < len(importers) - 1 else items - share * index
         services.import_infrastructure(importer, operation, _items(rng, index, count))
+    # identified while the action was prepared (the import stamps today)
+    InfrastructureItem.objects.filter(operation=operation).update(
+        identified_on=action - datetime.timedelta(days=7)
+    )
     with transaction.atomic():
         _takedowns(coordinator, operation, rng, action, action_end)
         _results(operation, rng, action, action_end)

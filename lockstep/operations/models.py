@@ -192,7 +192,7 @@ COUNTS = (
     ("victims_notified", _("Victims notified")),
     ("devices_seized", _("Devices seized")),
     ("accounts_frozen", _("Bank or virtual-asset accounts frozen")),
-    ("infrastructures_taken_down", _("Infrastructures taken down")),
+    ("infrastructures_taken_down", _("Infrastructures taken down (as reported)")),
     ("notices_requested", _("Notices requested")),
     ("diffusions_requested", _("Diffusions requested")),
     ("analytical_reports", _("Analytical reports produced")),

@@ -315,11 +315,18 @@ BATCH = 5000
 def _item_from(row: dict[str, Any], number: int, summary: ImportSummary) -> dict[str, Any] | None:
     problems = []
     kind = str(row.get("kind") or row.get("type") or "").strip().lower()
+    kind = INTEL_TO_ITEM.get(kind, kind) if kind not in ITEM_KINDS else kind  # intel's names: ipv4, email...
     if kind not in ITEM_KINDS:
-        problems.append(_("unknown kind %(kind)s") % {"kind": kind[:20]})
+        problems.append(
+            _("unknown kind %(kind)s (one of %(kinds)s)")
+            % {"kind": kind[:20], "kinds": ", ".join(sorted(ITEM_KINDS))}
+        )
     state = str(row.get("state") or TakedownState.IDENTIFIED).strip().lower()
     if state not in ITEM_STATES:
-        problems.append(_("unknown state %(state)s") % {"state": state[:20]})
+        problems.append(
+            _("unknown state %(state)s (one of %(states)s)")
+            % {"state": state[:20], "states": ", ".join(TakedownState.values)}
+        )
     value = ""
     raw = str(row.get("value") or "")
     if "\x00" in raw:
@@ -581,8 +588,11 @@ def change_state(
     evidence_ref: str = "",
     on: datetime.date | None = None,
 ) -> int:
-    """Move ``items`` (of this operation) to ``state`` in one statement; the dates follow (requested, closed)."""
+    """Move ``items`` (of this operation) to ``state`` in one statement; the dates follow (requested, closed).
+    Those running the operation move any item; a participant or partner moves the items its agency reported."""
     participant_check(actor, operation)
+    if not may_run(actor, operation):
+        items = items.filter(agency=actor.agency)
     if state not in TakedownState.values:
         raise InvalidInput(_("Unknown state."), fields={"state": [state]})
     when = on or timezone.localdate()

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lockstep.accounts.actor import operational_actor_of
@@ -70,7 +71,13 @@ def operation_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def operation_detail(request: HttpRequest, code_name: str) -> HttpResponse:
     actor = operational_actor_of(request)
-    operation = services.get_operation_for(actor, code_name)
+    return _detail(request, actor, services.get_operation_for(actor, code_name))
+
+
+def _detail(
+    request: HttpRequest, actor: Any, operation: Any, results_form: ResultsForm | None = None
+) -> HttpResponse:
+    """The overview; with ``results_form`` (refused), the form comes back as it was typed, with its errors."""
     figures = dashboard(operation)
     role = services.role_of(operation, actor.agency)
     timeline = AuditEvent.objects.filter(
@@ -90,19 +97,22 @@ def operation_detail(request: HttpRequest, code_name: str) -> HttpResponse:
             "phases": operation.phases.all(),
             "may_run": services.may_run(actor, operation),
             "may_report": role is not None and role != ParticipantRole.PARTNER,
-            "results_form": ResultsForm(
+            "results_form": results_form
+            or ResultsForm(
                 initial=ResultsForm.initial_from(
                     ResultReport.objects.filter(operation=operation, agency=actor.agency, current=True)
                     .prefetch_related("money")
                     .first()
                 )
             ),
+            "results_open": results_form is not None,
             "roles": [
                 (value, label) for value, label in ParticipantRole.choices if value != ParticipantRole.LEAD
             ],
             "agencies": Agency.objects.exclude(operation_roles__operation=operation).order_by("code")[:500],
             "timeline": timeline,
         },
+        status=400 if results_form is not None else 200,
     )
 
 
@@ -251,11 +261,15 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
         elif action == "results":
             form = ResultsForm(request.POST)
             if not form.is_valid():
-                raise InvalidInput(
-                    _("The figures are not valid."),
-                    fields={k: [str(e) for e in v] for k, v in form.errors.items()},
-                )
-            services.report_results(actor, operation, **form.report_arguments())
+                return _detail(request, actor, operation, form)
+            try:
+                services.report_results(actor, operation, **form.report_arguments())
+            except InvalidInput as exc:  # the form comes back as typed, each problem by its field
+                for name, problems in exc.fields.items():
+                    for problem in problems:
+                        form.add_error(name if name in form.fields else None, problem)
+                form.add_error(None, exc.message)
+                return _detail(request, actor, operation, form)
             messages.success(request, _("Results recorded for %(agency)s.") % {"agency": actor.agency.code})
         elif action == "import":
             back = redirect("operations:infrastructure", code_name=operation.code_name)
@@ -275,8 +289,7 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
                 messages.success(
                     request,
                     _(
-                        "%(created)s items added, %(already)s already held, %(left)s values that are not "
-                        "infrastructure left out."
+                        "Added: %(created)s; already held: %(already)s; left out (not infrastructure): %(left)s."
                     )
                     % {"created": summary.created, "already": summary.already, "left": left_out},
                 )
@@ -309,7 +322,11 @@ def operation_action(request: HttpRequest, code_name: str, action: str) -> HttpR
                 request.POST.get("to", ""),
                 evidence_ref=request.POST.get("evidence_ref", ""),
             )
-            messages.success(request, _("%(count)s items changed.") % {"count": f"{count:,}"})
+            messages.success(
+                request,
+                ngettext("%(count)s item changed.", "%(count)s items changed.", count)
+                % {"count": f"{count:,}"},
+            )
             query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
             response = redirect("operations:infrastructure", code_name=operation.code_name)
             response["Location"] += f"?{query}" if query else ""

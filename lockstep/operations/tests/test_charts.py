@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils import translation
+
 from lockstep.operations.charts import bars, line, states
 
 
@@ -21,7 +23,8 @@ def test_bars_are_to_scale_longest_first_and_escape_labels() -> None:
 
 
 def test_states_share_the_width_and_the_line_climbs_to_its_top() -> None:
-    svg = str(states("s", "States", {"identified": 1, "taken_down": 3}))
+    with translation.override("en"):  # the legend is in the reader's language
+        svg = str(states("s", "States", {"identified": 1, "taken_down": 3}))
     assert re.findall(r'width="([\d.]+)" height="22"', svg) == ["155.0", "465.0"]
     assert "<title>Taken down: 3</title>" in svg and "Refused 0" in svg
     assert str(states("s", "States", {})) == ""

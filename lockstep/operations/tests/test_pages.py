@@ -52,13 +52,19 @@ def test_an_operation_through_its_pages(world: Any) -> None:
     kenya = verified_client(Client(), world.owner)
     assert 'id="launch"' not in kenya.get("/operations/").content.decode()  # not a coordinator
     kenya.post("/operations/Contender/results/", {"c_arrests": "260", "c_devices_seized": "1235"})
-    kenya.post("/operations/Contender/results/", {"c_arrests": "261"})  # a correction without its reason
+    # a correction without its reason: refused, the form back open as typed, the error beside the reason
+    refused = kenya.post("/operations/Contender/results/", {"c_arrests": "261", "c_devices_seized": "1235"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "say why the figures are corrected" in page
+    assert 'name="c_arrests" value="261"' in page and '<details class="card" open>' in page
+    assert 'id="total-arrests">260<' in page
     page = kenya.get("/operations/Contender/").content.decode()
     assert (
         'id="total-arrests">260<' in page
         and "Operation Contender (action phase 2025-07-28 to 2025-08-11)" in page
     )
-    assert "say why the figures are corrected" in page
+    bad = kenya.post("/operations/Contender/results/", {"c_arrests": "-3"})
+    assert bad.status_code == 400 and 'name="c_arrests" value="-3"' in bad.content.decode()
 
     upload = SimpleUploadedFile(
         "items.csv",
@@ -198,7 +204,7 @@ def test_looked_up_values_go_straight_to_an_operation(world: Any) -> None:
     added = kenya.post(
         "/operations/Jackal/import/", {"values": html.unescape(values.group(1))}, follow=True
     ).content.decode()
-    assert "2 items added, 0 already held, 1 values that are not infrastructure left out." in added
+    assert "Added: 2; already held: 0; left out (not infrastructure): 1." in added
     assert sorted(operation.infrastructure.values_list("kind", "value", "evidence_ref")) == [
         ("domain", "pay-now.example", "intel lookup"),
         ("ip", "198.51.100.23", "intel lookup"),

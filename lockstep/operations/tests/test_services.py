@@ -419,3 +419,16 @@ def test_a_target_names_the_references_it_cannot_find_and_reads_national_phones(
     for odd in ("²", "12abc", "9" * 30, "-1", ""):
         with pytest.raises(NotFound):
             services.get_task(own, odd)
+
+
+def test_participants_move_their_own_items_and_those_running_the_operation_any(
+    world: Any, cast: dict[str, Any]
+) -> None:
+    operation = _launch(world, cast)
+    services.import_infrastructure(world.owner, operation, [{"kind": "domain", "value": "ke.example"}])
+    services.import_infrastructure(world.outsider, operation, [{"kind": "ipv4", "value": "203.0.113.9"}])
+    everything = InfrastructureItem.objects.filter(operation=operation)
+    assert services.change_state(world.partner, operation, everything, "refused") == 0  # neither is its own
+    assert services.change_state(world.owner, operation, everything, "requested") == 1  # Kenya's only
+    assert dict(everything.values_list("kind", "state")) == {"domain": "requested", "ip": "identified"}
+    assert services.change_state(cast["coordinator"], operation, everything, "taken_down") == 2
