@@ -17,6 +17,7 @@ from lockstep.accounts.actor import actor_of
 from lockstep.audit.services import record
 from lockstep.directory.models import Agency
 from lockstep.errors import InvalidInput
+from lockstep.exchange.documents import Exported
 from lockstep.notices.printing import pdf_response
 from lockstep.operations import services
 from lockstep.operations.models import COUNTS, InfrastructureItem, Operation, Target, Task
@@ -402,9 +403,7 @@ def export(
         writer.writerow(row)
         count += 1
     record(actor, "operation.infrastructure_exported", operation, items=count, state=state, country=country)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{operation.code_name}-infrastructure.csv"'
-    return response
+    return Exported("csv", out.getvalue(), f"{operation.code_name}-infrastructure.csv").as_response()
 
 
 class MoneyIn(Schema):
@@ -484,9 +483,7 @@ def results_csv(request: HttpRequest, code_name: str) -> HttpResponse:
     out = io.StringIO()
     rows = write_csv(dashboard(operation), out)
     record(actor, "operation.results_exported", operation, rows=rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{operation.code_name}-results.csv"'
-    return response
+    return Exported("csv", out.getvalue(), f"{operation.code_name}-results.csv").as_response()
 
 
 @router.get(

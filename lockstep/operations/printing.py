@@ -37,25 +37,26 @@ def operation_pdf(actor: User, code_name: str) -> tuple[str, bytes]:
         "when": printed.strftime("%Y-%m-%d %H:%M"),
         "name": operation.code_name,
     }
-    names = [p.agency.name for p in operation.participants.select_related("agency")]
+    press = press_figures(operation, figures)
+    participants = list(operation.participants.select_related("agency").order_by("agency__code"))
     text = " ".join(
         [
             operation.objectives,
             operation.crime_focus,
-            *names,
+            press,
+            *(p.agency.name for p in participants),
             *(r["country_name"] for r in figures["countries"]),
         ]
     )
-    pdf = PrintedPage(operation.code_name, footer, text + press_figures(operation, figures))
+    pdf = PrintedPage(operation.code_name, footer, text)
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_title(_("Operation %(name)s") % {"name": operation.code_name})
     pdf.set_lang(translation.get_language() or "en")
     line = pdf.text_line
     line(_("Operation %(name)s") % {"name": operation.code_name}, 16, bold=True, rtl=rtl)
-    line(press_figures(operation, figures), 10.5, rtl=rtl)
+    line(press, 10.5, rtl=rtl)
     pdf.ln(2)
-    participants = list(operation.participants.select_related("agency").order_by("agency__code"))
     co_leads = [p.agency.code for p in participants if p.role == ParticipantRole.CO_LEAD]
     facts: list[tuple[str, str]] = [
         (_("Objectives"), operation.objectives),
